@@ -1,0 +1,133 @@
+"""Who may do what (DESIGN §1), as data, and the check that picks the role an actor acts in."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from ideation.application.errors import PermissionDenied
+from ideation.domain.actor import Actor, Role
+from ideation.domain.person import Person
+
+M, G, C, A = Role.MEMBER, Role.GROUP_MEMBER, Role.COORDINATOR, Role.ADMIN
+
+# How far a role reaches for an action: anywhere, only for the actor's own department's
+# objects, or only for objects of a working group the actor belongs to.
+ANY, OWN_DEPARTMENT, OWN_GROUP = "any", "own_department", "own_group"
+
+Grant = tuple[Role, str]
+
+# action → (role, reach) pairs, in the order the acting role is chosen.
+# Auditors appear nowhere: they never write.
+PERMISSIONS: dict[str, tuple[Grant, ...]] = {
+    "department.register": ((A, ANY),),
+    "department.rename": ((A, ANY),),
+    "department.reclassify": ((A, ANY),),
+    "person.register": ((A, ANY),),
+    "person.update_directory": ((A, ANY),),
+    "person.move_to_department": ((A, ANY),),
+    "person.grant_role": ((A, ANY),),
+    "person.revoke_role": ((A, ANY),),
+    "person.deactivate": ((A, ANY),),
+    "person.reactivate": ((A, ANY),),
+    "idea.submit": ((M, OWN_DEPARTMENT),),
+    "idea.revise": ((M, OWN_DEPARTMENT), (G, OWN_GROUP)),
+    "idea.comment": ((M, ANY), (G, ANY), (C, ANY)),
+    # A pledge is always for the actor's own department, on anyone's idea.
+    "idea.pledge_support": ((M, ANY),),
+    "idea.withdraw_support": ((M, ANY),),
+    "idea.assess": ((C, ANY),),
+    "idea.override_quick_win": ((C, ANY),),
+    "idea.assign_to_working_group": ((C, ANY),),
+    "idea.recommend": ((G, OWN_GROUP),),
+    "idea.accept": ((C, ANY),),
+    "idea.reject": ((C, ANY),),
+    "idea.park": ((C, ANY),),
+    "idea.reopen": ((C, ANY),),
+    "idea.merge": ((C, ANY),),
+    "idea.withdraw": ((M, OWN_DEPARTMENT),),
+    "working_group.form": ((C, ANY),),
+    "working_group.add_member": ((C, ANY),),
+    "working_group.remove_member": ((C, ANY),),
+    "working_group.record_meeting": ((G, OWN_GROUP),),
+    "working_group.dissolve": ((C, ANY),),
+    "measure.set_goal": ((G, OWN_GROUP),),
+    "measure.revise_goal": ((G, OWN_GROUP),),
+    "measure.note_approach": ((G, OWN_GROUP),),
+    "measure.add_milestone": ((G, OWN_GROUP),),
+    "measure.reach_milestone": ((G, OWN_GROUP),),
+    "measure.report_progress": ((G, OWN_GROUP),),
+    "measure.block": ((G, OWN_GROUP), (C, ANY)),
+    "measure.unblock": ((G, OWN_GROUP), (C, ANY)),
+    "measure.implement": ((G, OWN_GROUP),),
+    "measure.record_benefit": ((G, OWN_GROUP), (C, ANY)),
+    "measure.cancel": ((C, ANY),),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "department.register": "Fachbereich anlegen",
+    "department.rename": "Fachbereich umbenennen",
+    "department.reclassify": "Art des Fachbereichs ändern",
+    "person.register": "Person anlegen",
+    "person.update_directory": "Personendaten ändern",
+    "person.move_to_department": "Fachbereich einer Person ändern",
+    "person.grant_role": "Rolle erteilen",
+    "person.revoke_role": "Rolle entziehen",
+    "person.deactivate": "Person deaktivieren",
+    "person.reactivate": "Person reaktivieren",
+    "idea.submit": "Idee einreichen",
+    "idea.revise": "Idee überarbeiten",
+    "idea.comment": "Kommentieren",
+    "idea.pledge_support": "Mitwirkung zusagen",
+    "idea.withdraw_support": "Mitwirkung zurückziehen",
+    "idea.assess": "Bewerten",
+    "idea.override_quick_win": "Quick-Win-Einstufung ändern",
+    "idea.assign_to_working_group": "An Arbeitsgruppe übergeben",
+    "idea.recommend": "Empfehlung abgeben",
+    "idea.accept": "Annehmen",
+    "idea.reject": "Ablehnen",
+    "idea.park": "Zurückstellen",
+    "idea.reopen": "Wieder aufnehmen",
+    "idea.merge": "Zusammenführen",
+    "idea.withdraw": "Zurückziehen",
+    "working_group.form": "Arbeitsgruppe gründen",
+    "working_group.add_member": "Mitglied aufnehmen",
+    "working_group.remove_member": "Mitglied ausscheiden lassen",
+    "working_group.record_meeting": "Sitzung protokollieren",
+    "working_group.dissolve": "Arbeitsgruppe auflösen",
+    "measure.set_goal": "Ziel festlegen",
+    "measure.revise_goal": "Ziel ändern",
+    "measure.note_approach": "Lösungsweg beschreiben",
+    "measure.add_milestone": "Meilenstein planen",
+    "measure.reach_milestone": "Meilenstein als erreicht melden",
+    "measure.report_progress": "Fortschritt melden",
+    "measure.block": "Blockieren",
+    "measure.unblock": "Blockade aufheben",
+    "measure.implement": "Als umgesetzt melden",
+    "measure.record_benefit": "Mehrwert festhalten",
+    "measure.cancel": "Maßnahme abbrechen",
+}
+
+
+def authorize(
+    action: str,
+    person: Person,
+    *,
+    department_id: UUID | None = None,
+    group_members: list[UUID] | None = None,
+) -> Actor:
+    """Return the actor in the first permitted role, or raise PermissionDenied.
+
+    `department_id` is the department the object belongs to; `group_members` are the
+    members of the working group responsible for the object (None if there is none).
+    """
+    for role, reach in PERMISSIONS[action]:
+        if not person.has_role(role):
+            continue
+        if reach == OWN_DEPARTMENT and department_id != person.department_id:
+            continue
+        if reach == OWN_GROUP and (group_members is None or person.id not in group_members):
+            continue
+        return Actor(person_id=person.id, department_id=person.department_id, role=role.value)
+    raise PermissionDenied(
+        f"Sie dürfen „{ACTION_LABELS[action]}“ hier nicht ausführen.", action=action
+    )

@@ -1,0 +1,1236 @@
+"""IdeationApplication: every command and query of the planner, speaking ids and plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+from uuid import UUID, uuid4, uuid5
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    JSONTranscoder,
+    OperationalError,
+)
+
+from ideation.application.errors import (
+    ApplicationError,
+    ConcurrencyConflict,
+    InvalidRequest,
+    NotFound,
+    PermissionDenied,
+    StorageBusy,
+)
+from ideation.application.history import event_type, field_changes, history_entry
+from ideation.application.permissions import authorize
+from ideation.application.transcodings import ActorAsDict, DateAsISO
+from ideation.application.views import (
+    CommentView,
+    DepartmentView,
+    FieldChange,
+    HistoryEntry,
+    IdeaView,
+    MeasureView,
+    PersonView,
+    WorkingGroupView,
+)
+from ideation.directory.people import EmailTaken, PeopleDirectory, PersonRecord
+from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, Actor, Role
+from ideation.domain.base import PlannerAggregate, check_text
+from ideation.domain.clock import Clock, using_clock
+from ideation.domain.department import Department
+from ideation.domain.errors import InvalidValue
+from ideation.domain.idea import Idea, IdeaStatus
+from ideation.domain.installation import INSTALLATION_ID, Installation
+from ideation.domain.measure import Measure
+from ideation.domain.person import Person
+from ideation.domain.stages import STAGE_LABELS, visible_stage
+from ideation.domain.working_group import WorkingGroup
+
+A = TypeVar("A", bound=PlannerAggregate)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Namespaces for deterministic ids: an idempotency key (never personal data) → one idea;
+# an idea → at most one measure.
+IDEMPOTENT_SUBMIT_NAMESPACE = UUID("0b6f3c1e-8f4e-5a7d-9c2b-3e1f6a8d4b70")
+MEASURE_NAMESPACE = UUID("5d2a9e47-1c3b-5f68-8a90-b7c6d5e4f321")
+MAX_IDEMPOTENCY_KEY_LENGTH = 200
+SNAPSHOT_INTERVAL = 50
+
+NOUNS = {
+    Idea: "Die Idee",
+    Measure: "Die Maßnahme",
+    WorkingGroup: "Die Arbeitsgruppe",
+    Department: "Der Fachbereich",
+    Person: "Die Person",
+}
+
+
+class AlreadyInitialised(ApplicationError):
+    """The planner already has its first administrator."""
+
+    code = "already_initialised"
+
+
+class IdeationApplication(Application[UUID]):
+    """The planner's application service: commands return ids, queries return plain data."""
+
+    name = "ideation"
+    snapshotting_intervals = {  # noqa: RUF012 - the library's class-level setting
+        Idea: SNAPSHOT_INTERVAL,
+        Measure: SNAPSHOT_INTERVAL,
+        WorkingGroup: SNAPSHOT_INTERVAL,
+        Person: SNAPSHOT_INTERVAL,
+        Department: SNAPSHOT_INTERVAL,
+    }
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        directory: PeopleDirectory,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(env)
+        self.directory = directory
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(ActorAsDict())
+        transcoder.register(DateAsISO())
+
+    # ------------------------------------------------------------------
+    # Installation
+    # ------------------------------------------------------------------
+
+    def initialise(
+        self,
+        *,
+        admin_display_name: str,
+        admin_email: str,
+        department_name: str,
+        department_short_name: str,
+        department_kind: str = "administration",
+    ) -> tuple[UUID, UUID]:
+        """Create the first department and administrator once; return (department_id, person_id)."""
+        with self._storage(), using_clock(self.clock):
+            department = Department.register(
+                id=uuid4(),
+                name=department_name,
+                short_name=department_short_name,
+                kind=department_kind,
+                actor=SYSTEM_ACTOR,
+            )
+            person = Person(id=uuid4(), department_id=department.id, actor=SYSTEM_ACTOR)
+            person.grant_role(Role.ADMIN, SYSTEM_ACTOR)
+            installation = Installation(
+                id=INSTALLATION_ID, first_admin_id=person.id, actor=SYSTEM_ACTOR
+            )
+            self._add_to_directory(person.id, admin_display_name, admin_email, department.id)
+            try:
+                self.save(installation, department, person)
+            except IntegrityError:
+                self.directory.remove(person.id)
+                raise AlreadyInitialised(
+                    "Der Planer ist bereits eingerichtet.", code="already_initialised"
+                ) from None
+            except BaseException:
+                self.directory.remove(person.id)
+                raise
+        return department.id, person.id
+
+    def is_initialised(self) -> bool:
+        """Tell whether the first administrator has been set up."""
+        with self._storage():
+            return bool(list(self.events.get(INSTALLATION_ID, lte=1)))
+
+    # ------------------------------------------------------------------
+    # Departments
+    # ------------------------------------------------------------------
+
+    def register_department(self, actor_id: UUID, name: str, short_name: str, kind: str) -> UUID:
+        """Register a department or municipal company; return its id."""
+        return self._create(
+            "department.register",
+            actor_id,
+            lambda actor: Department.register(
+                id=uuid4(), name=name, short_name=short_name, kind=kind, actor=actor
+            ),
+        )
+
+    def rename_department(
+        self, actor_id: UUID, department_id: UUID, expected_version: int, name: str, short_name: str
+    ) -> None:
+        """Give a department a new name and short name."""
+        self._change(
+            "department.rename",
+            actor_id,
+            Department,
+            department_id,
+            expected_version,
+            lambda d, actor: d.rename(name, short_name, actor),
+        )
+
+    def reclassify_department(
+        self, actor_id: UUID, department_id: UUID, expected_version: int, kind: str
+    ) -> None:
+        """Change a department's kind (administration or company)."""
+        self._change(
+            "department.reclassify",
+            actor_id,
+            Department,
+            department_id,
+            expected_version,
+            lambda d, actor: d.reclassify(kind, actor),
+        )
+
+    # ------------------------------------------------------------------
+    # People and roles
+    # ------------------------------------------------------------------
+
+    def register_person(
+        self,
+        actor_id: UUID,
+        display_name: str,
+        email: str,
+        department_id: UUID,
+        roles: Sequence[str] = (),
+    ) -> UUID:
+        """Add a person to the directory and the planner with initial roles; return the id."""
+        with self._storage():
+            admin = self._actor("person.register", actor_id)
+            self._load(Department, department_id)
+            with using_clock(self.clock):
+                person = Person(id=uuid4(), department_id=department_id, actor=admin)
+                for role in dict.fromkeys(roles):
+                    person.grant_role(role, admin)
+            self._add_to_directory(person.id, display_name, email, department_id)
+            try:
+                self.save(person)
+            except BaseException:
+                self.directory.remove(person.id)
+                raise
+        return person.id
+
+    def update_person_details(
+        self, actor_id: UUID, person_id: UUID, display_name: str, email: str
+    ) -> None:
+        """Correct a person's name or e-mail (personal data lives only in the directory)."""
+        with self._storage():
+            self._actor("person.update_directory", actor_id)
+            self._load(Person, person_id)
+            name, address = self._clean_person_details(display_name, email)
+            try:
+                self.directory.update(person_id, display_name=name, email=address)
+            except EmailTaken:
+                raise InvalidValue(
+                    "email", "Diese E-Mail-Adresse wird bereits von einer anderen Person genutzt."
+                ) from None
+
+    def move_person_to_department(
+        self, actor_id: UUID, person_id: UUID, expected_version: int, department_id: UUID
+    ) -> None:
+        """Assign a person to another department."""
+        self._load(Department, department_id)
+        self._change(
+            "person.move_to_department",
+            actor_id,
+            Person,
+            person_id,
+            expected_version,
+            lambda p, actor: p.move_to_department(department_id, actor),
+        )
+        self.directory.update(person_id, department_id=department_id)
+
+    def grant_role(self, actor_id: UUID, person_id: UUID, expected_version: int, role: str) -> None:
+        """Grant a person a role."""
+        self._change(
+            "person.grant_role",
+            actor_id,
+            Person,
+            person_id,
+            expected_version,
+            lambda p, actor: p.grant_role(role, actor),
+        )
+
+    def revoke_role(
+        self, actor_id: UUID, person_id: UUID, expected_version: int, role: str, reason: str
+    ) -> None:
+        """Revoke a person's role, with a reason."""
+        self._change(
+            "person.revoke_role",
+            actor_id,
+            Person,
+            person_id,
+            expected_version,
+            lambda p, actor: p.revoke_role(role, reason, actor),
+        )
+
+    def deactivate_person(
+        self, actor_id: UUID, person_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """Stop a person from acting; their history stays."""
+        self._change(
+            "person.deactivate",
+            actor_id,
+            Person,
+            person_id,
+            expected_version,
+            lambda p, actor: p.deactivate(reason, actor),
+        )
+        self.directory.update(person_id, active=False)
+
+    def reactivate_person(
+        self, actor_id: UUID, person_id: UUID, expected_version: int, note: str = ""
+    ) -> None:
+        """Let a deactivated person act again."""
+        self._change(
+            "person.reactivate",
+            actor_id,
+            Person,
+            person_id,
+            expected_version,
+            lambda p, actor: p.reactivate(note, actor),
+        )
+        self.directory.update(person_id, active=True)
+
+    # ------------------------------------------------------------------
+    # Ideas
+    # ------------------------------------------------------------------
+
+    def submit_idea(
+        self,
+        actor_id: UUID,
+        *,
+        title: str,
+        summary: str,
+        description: str = "",
+        themes: Sequence[str] = (),
+        idempotency_key: str | None = None,
+    ) -> UUID:
+        """Submit an idea for the actor's department; the same key twice gives the same idea."""
+        idea_id = self._idea_id_for(actor_id, idempotency_key)
+        with self._storage():
+            person = self._active_person(actor_id)
+            actor = authorize("idea.submit", person, department_id=person.department_id)
+            with using_clock(self.clock):
+                idea = Idea.submit(
+                    id=idea_id,
+                    title=title,
+                    summary=summary,
+                    description=description,
+                    themes=list(themes),
+                    department_id=person.department_id,
+                    actor=actor,
+                )
+            try:
+                self.save(idea)
+            except IntegrityError:
+                if idempotency_key is None:
+                    raise
+                # The same key was submitted before (double click, retry): same idea.
+        return idea_id
+
+    def revise_idea(
+        self,
+        actor_id: UUID,
+        idea_id: UUID,
+        expected_version: int,
+        changes: dict[str, Any],
+        note: str = "",
+    ) -> None:
+        """Change an idea's title, summary, description or themes."""
+        self._idea_change(
+            "idea.revise",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.revise(changes, note, actor),
+        )
+
+    def comment_on_idea(
+        self,
+        actor_id: UUID,
+        idea_id: UUID,
+        expected_version: int,
+        text: str,
+        reply_to: UUID | None = None,
+    ) -> None:
+        """Add a comment to an idea."""
+        self._idea_change(
+            "idea.comment",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.comment(text, actor, reply_to=reply_to),
+        )
+
+    def pledge_support(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, note: str = ""
+    ) -> None:
+        """Pledge the actor's department's support for an idea."""
+        self._pledge("idea.pledge_support", actor_id, idea_id, expected_version, note)
+
+    def withdraw_support(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, note: str = ""
+    ) -> None:
+        """Withdraw the actor's department's pledge."""
+        self._pledge("idea.withdraw_support", actor_id, idea_id, expected_version, note)
+
+    def assess_idea(
+        self,
+        actor_id: UUID,
+        idea_id: UUID,
+        expected_version: int,
+        *,
+        impact: int,
+        effort: int,
+        expected_weeks: int,
+        rationale: str,
+    ) -> None:
+        """Record the coordination's assessment (impact, effort, duration, rationale)."""
+        self._idea_change(
+            "idea.assess",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.assess(impact, effort, expected_weeks, rationale, actor),
+        )
+
+    def override_quick_win(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, quick_win: bool, reason: str
+    ) -> None:
+        """Overrule the quick-win rule for an idea, with a reason."""
+        self._idea_change(
+            "idea.override_quick_win",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.override_quick_win(quick_win, reason, actor),
+        )
+
+    def assign_idea_to_working_group(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, working_group_id: UUID
+    ) -> None:
+        """Hand an idea in review to an active working group."""
+        group = self._load(WorkingGroup, working_group_id)
+        if not group.is_active:
+            raise InvalidValue("working_group_id", "Die Arbeitsgruppe ist aufgelöst.")
+        self._idea_change(
+            "idea.assign_to_working_group",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.assign_to_working_group(working_group_id, actor),
+        )
+
+    def recommend(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, outcome: str, reasoning: str
+    ) -> None:
+        """Record the working group's recommendation (accept, reject or park) with reasoning."""
+        self._idea_change(
+            "idea.recommend",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.recommend(outcome, reasoning, actor),
+        )
+
+    def accept_idea(
+        self,
+        actor_id: UUID,
+        idea_id: UUID,
+        expected_version: int,
+        reason: str,
+        owner_department_id: UUID | None = None,
+    ) -> UUID:
+        """Accept an idea and plan its measure in one atomic save; return the measure id."""
+        measure_id = uuid5(MEASURE_NAMESPACE, str(idea_id))
+        if owner_department_id is not None:
+            self._load(Department, owner_department_id)
+
+        def accept(idea: Idea, actor: Actor) -> list[PlannerAggregate]:
+            idea.accept(measure_id, reason, actor)
+            measure = Measure.plan(
+                id=measure_id,
+                idea_id=idea.id,
+                working_group_id=idea.working_group_id,
+                owner_department_id=owner_department_id or idea.department_id,
+                title=idea.title,
+                quick_win=idea.quick_win,
+                actor=actor,
+            )
+            return [measure]
+
+        self._idea_change("idea.accept", actor_id, idea_id, expected_version, accept)
+        return measure_id
+
+    def reject_idea(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """Reject an idea, with a reason."""
+        self._idea_change(
+            "idea.reject",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.reject(reason, actor),
+        )
+
+    def park_idea(self, actor_id: UUID, idea_id: UUID, expected_version: int, reason: str) -> None:
+        """Put an idea aside, with a reason."""
+        self._idea_change(
+            "idea.park",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.park(reason, actor),
+        )
+
+    def reopen_idea(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """Take a parked idea up again, with a reason."""
+        self._idea_change(
+            "idea.reopen",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.reopen(reason, actor),
+        )
+
+    def merge_idea(
+        self,
+        actor_id: UUID,
+        idea_id: UUID,
+        expected_version: int,
+        into_idea_id: UUID,
+        reason: str,
+    ) -> None:
+        """Merge an idea into another open or accepted idea, with a reason."""
+        if into_idea_id != idea_id:
+            target = self._load(Idea, into_idea_id)
+            if not (target.is_open or target.status == IdeaStatus.ACCEPTED):
+                raise InvalidValue(
+                    "into_idea_id",
+                    f"Die Ziel-Idee ist im Stand „{target.status_label}“ "
+                    "und kann nichts aufnehmen.",
+                )
+        self._idea_change(
+            "idea.merge",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.merge_into(into_idea_id, reason, actor),
+        )
+
+    def withdraw_idea(
+        self, actor_id: UUID, idea_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """The submitting department withdraws its idea, with a reason."""
+        self._idea_change(
+            "idea.withdraw",
+            actor_id,
+            idea_id,
+            expected_version,
+            lambda i, actor: i.withdraw(reason, actor),
+        )
+
+    # ------------------------------------------------------------------
+    # Working groups
+    # ------------------------------------------------------------------
+
+    def form_working_group(
+        self, actor_id: UUID, name: str, mandate: str, lead_department_id: UUID
+    ) -> UUID:
+        """Form a working group led by a department; return its id."""
+        self._load(Department, lead_department_id)
+        return self._create(
+            "working_group.form",
+            actor_id,
+            lambda actor: WorkingGroup.form(
+                id=uuid4(),
+                name=name,
+                mandate=mandate,
+                lead_department_id=lead_department_id,
+                actor=actor,
+            ),
+        )
+
+    def add_working_group_member(
+        self, actor_id: UUID, working_group_id: UUID, expected_version: int, person_id: UUID
+    ) -> None:
+        """Take a person into a working group."""
+        member = self._load(Person, person_id)
+        if not member.active:
+            raise InvalidValue("person_id", "Die Person ist deaktiviert.")
+        self._change(
+            "working_group.add_member",
+            actor_id,
+            WorkingGroup,
+            working_group_id,
+            expected_version,
+            lambda g, actor: g.add_member(person_id, actor),
+        )
+
+    def remove_working_group_member(
+        self,
+        actor_id: UUID,
+        working_group_id: UUID,
+        expected_version: int,
+        person_id: UUID,
+        note: str = "",
+    ) -> None:
+        """Let a person leave a working group."""
+        self._change(
+            "working_group.remove_member",
+            actor_id,
+            WorkingGroup,
+            working_group_id,
+            expected_version,
+            lambda g, actor: g.remove_member(person_id, note, actor),
+        )
+
+    def record_meeting(
+        self,
+        actor_id: UUID,
+        working_group_id: UUID,
+        expected_version: int,
+        *,
+        held_on: dt.date,
+        format: str,  # noqa: A002
+        notes: str,
+        decisions: str = "",
+        idea_ids: Sequence[UUID] = (),
+    ) -> None:
+        """Record a working-group meeting and the ideas it dealt with."""
+        for idea_id in idea_ids:
+            self._load(Idea, idea_id)
+        self._change(
+            "working_group.record_meeting",
+            actor_id,
+            WorkingGroup,
+            working_group_id,
+            expected_version,
+            lambda g, actor: g.record_meeting(
+                held_on, format, notes, decisions, list(idea_ids), actor
+            ),
+            scope=lambda g: {"group_members": g.members},
+        )
+
+    def dissolve_working_group(
+        self, actor_id: UUID, working_group_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """Dissolve a working group, with a reason."""
+        self._change(
+            "working_group.dissolve",
+            actor_id,
+            WorkingGroup,
+            working_group_id,
+            expected_version,
+            lambda g, actor: g.dissolve(reason, actor),
+        )
+
+    # ------------------------------------------------------------------
+    # Measures
+    # ------------------------------------------------------------------
+
+    def set_goal(
+        self,
+        actor_id: UUID,
+        measure_id: UUID,
+        expected_version: int,
+        *,
+        statement: str,
+        indicator: str,
+        target: str,
+    ) -> UUID:
+        """Set a goal of a measure; return the goal id."""
+        goal_id = uuid4()
+        self._measure_change(
+            "measure.set_goal",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.set_goal(goal_id, statement, indicator, target, actor),
+        )
+        return goal_id
+
+    def revise_goal(
+        self,
+        actor_id: UUID,
+        measure_id: UUID,
+        expected_version: int,
+        goal_id: UUID,
+        *,
+        statement: str,
+        indicator: str,
+        target: str,
+        note: str = "",
+    ) -> None:
+        """Change a goal's statement, indicator or target."""
+        self._measure_change(
+            "measure.revise_goal",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.revise_goal(goal_id, statement, indicator, target, note, actor),
+        )
+
+    def note_approach(
+        self, actor_id: UUID, measure_id: UUID, expected_version: int, approach: str
+    ) -> None:
+        """Describe the way the working group chose."""
+        self._measure_change(
+            "measure.note_approach",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.note_approach(approach, actor),
+        )
+
+    def add_milestone(
+        self, actor_id: UUID, measure_id: UUID, expected_version: int, title: str, due_on: dt.date
+    ) -> UUID:
+        """Plan a dated milestone; return its id."""
+        milestone_id = uuid4()
+        self._measure_change(
+            "measure.add_milestone",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.add_milestone(milestone_id, title, due_on, actor),
+        )
+        return milestone_id
+
+    def reach_milestone(
+        self,
+        actor_id: UUID,
+        measure_id: UUID,
+        expected_version: int,
+        milestone_id: UUID,
+        reached_on: dt.date,
+    ) -> None:
+        """Mark a milestone as reached."""
+        self._measure_change(
+            "measure.reach_milestone",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.reach_milestone(milestone_id, reached_on, actor),
+        )
+
+    def report_progress(
+        self, actor_id: UUID, measure_id: UUID, expected_version: int, percent: int, note: str = ""
+    ) -> None:
+        """Report a measure's progress in percent."""
+        self._measure_change(
+            "measure.report_progress",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.report_progress(percent, note, actor),
+        )
+
+    def block_measure(
+        self, actor_id: UUID, measure_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """Record that a measure is blocked, with a reason."""
+        self._measure_change(
+            "measure.block",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.block(reason, actor),
+        )
+
+    def unblock_measure(
+        self, actor_id: UUID, measure_id: UUID, expected_version: int, note: str = ""
+    ) -> None:
+        """Lift a measure's block."""
+        self._measure_change(
+            "measure.unblock",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.unblock(note, actor),
+        )
+
+    def implement_measure(
+        self,
+        actor_id: UUID,
+        measure_id: UUID,
+        expected_version: int,
+        implemented_on: dt.date,
+        outcome: str,
+    ) -> None:
+        """Record a measure as implemented, with its outcome."""
+        self._measure_change(
+            "measure.implement",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.implement(implemented_on, outcome, actor),
+        )
+
+    def record_benefit(
+        self,
+        actor_id: UUID,
+        measure_id: UUID,
+        expected_version: int,
+        department_id: UUID,
+        description: str,
+    ) -> None:
+        """Record the value a measure brought to a named department."""
+        self._load(Department, department_id)
+        self._measure_change(
+            "measure.record_benefit",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.record_benefit(department_id, description, actor),
+        )
+
+    def cancel_measure(
+        self, actor_id: UUID, measure_id: UUID, expected_version: int, reason: str
+    ) -> None:
+        """Stop a measure for good, with a reason."""
+        self._measure_change(
+            "measure.cancel",
+            actor_id,
+            measure_id,
+            expected_version,
+            lambda m, actor: m.cancel(reason, actor),
+        )
+
+    # ------------------------------------------------------------------
+    # Queries
+    # ------------------------------------------------------------------
+
+    def get_idea(self, idea_id: UUID) -> IdeaView:
+        """Return an idea as a page shows it."""
+        with self._storage():
+            idea = self._load(Idea, idea_id)
+            return self._idea_view(idea, self._measure_status(idea.measure_id))
+
+    def idea_history(self, idea_id: UUID) -> list[HistoryEntry]:
+        """Every step of an idea, its measure and its groups' meetings about it, in time order."""
+        with self._storage():
+            idea_events = list(self.events.get(idea_id))
+            if not idea_events or event_type(idea_events[0]) != "Idea.Submitted":
+                raise NotFound("Die Idee wurde nicht gefunden.")
+            entries = self._entries_with_changes(idea_events, _idea_diff_state)
+            measure_ids = {e.measure_id for e in idea_events if hasattr(e, "measure_id")}
+            for measure_id in measure_ids:
+                entries += self._entries_with_changes(
+                    list(self.events.get(measure_id)), _measure_goal_state
+                )
+            group_ids = {
+                e.working_group_id
+                for e in idea_events
+                if event_type(e) == "Idea.AssignedToWorkingGroup"
+            }
+            for group_id in group_ids:
+                entries += [
+                    history_entry(e)
+                    for e in self.events.get(group_id)
+                    if event_type(e) == "WorkingGroup.MeetingRecorded" and idea_id in e.idea_ids
+                ]
+        order = {"Idea": 0, "WorkingGroup": 1, "Measure": 2}
+        return sorted(
+            entries, key=lambda e: (e.timestamp, order.get(e.aggregate_type, 3), e.version)
+        )
+
+    def idea_as_of(
+        self, idea_id: UUID, *, at: dt.datetime | None = None, version: int | None = None
+    ) -> IdeaView:
+        """Return the idea as it was at a moment (UTC) or at a version (Stand am …)."""
+        if (at is None) == (version is None):
+            raise InvalidRequest("Bitte entweder einen Zeitpunkt oder eine Version angeben.")
+        with self._storage():
+            if at is not None:
+                at = _as_utc(at)
+                version = self._version_at(idea_id, at)
+                if version is None:
+                    raise NotFound("Die Idee gab es zu diesem Zeitpunkt noch nicht.")
+            idea = self._load(Idea, idea_id, version=version)
+            moment = at or idea.modified_on
+            measure_status = None
+            if idea.measure_id is not None:
+                measure_version = self._version_at(idea.measure_id, moment)
+                if measure_version is not None:
+                    measure = self._load(Measure, idea.measure_id, version=measure_version)
+                    measure_status = measure.status
+            return self._idea_view(idea, measure_status)
+
+    def idea_diff(self, idea_id: UUID, from_version: int, to_version: int) -> list[FieldChange]:
+        """List what changed in an idea between two versions."""
+        with self._storage():
+            before = self._load(Idea, idea_id, version=from_version)
+            after = self._load(Idea, idea_id, version=to_version)
+            for wanted, got in ((from_version, before), (to_version, after)):
+                if got.version != wanted:
+                    raise NotFound(f"Die Idee hat keine Version {wanted}.")
+        return list(field_changes(_idea_diff_state(before), _idea_diff_state(after)))
+
+    def events_since(self, aggregate_id: UUID, version: int) -> list[HistoryEntry]:
+        """The history entries an object gained after the given version."""
+        with self._storage():
+            return [history_entry(e) for e in self.events.get(aggregate_id, gt=version)]
+
+    def get_measure(self, measure_id: UUID) -> MeasureView:
+        """Return a measure as a page shows it."""
+        with self._storage():
+            m = self._load(Measure, measure_id)
+        return MeasureView(
+            id=m.id,
+            version=m.version,
+            idea_id=m.idea_id,
+            working_group_id=m.working_group_id,
+            owner_department_id=m.owner_department_id,
+            title=m.title,
+            quick_win=m.quick_win,
+            status=m.status,
+            status_label=m.status_label,
+            goals=tuple(dict(g) for g in m.goals),
+            approach=m.approach,
+            milestones=tuple(dict(x) for x in m.milestones),
+            progress=m.progress,
+            blocked=m.blocked,
+            block_reason=m.block_reason,
+            implemented_on=m.implemented_on,
+            outcome=m.outcome,
+            benefits=tuple(dict(b) for b in m.benefits),
+            cancel_reason=m.cancel_reason,
+            planned_at=m.created_on,
+            updated_at=m.modified_on,
+        )
+
+    def get_working_group(self, working_group_id: UUID) -> WorkingGroupView:
+        """Return a working group with its members and meetings."""
+        with self._storage():
+            g = self._load(WorkingGroup, working_group_id)
+        return WorkingGroupView(
+            id=g.id,
+            version=g.version,
+            name=g.name,
+            mandate=g.mandate,
+            lead_department_id=g.lead_department_id,
+            members=tuple(g.members),
+            meetings=tuple(dict(m) for m in g.meetings),
+            status=g.status,
+            status_label=g.status_label,
+        )
+
+    def get_department(self, department_id: UUID) -> DepartmentView:
+        """Return a department."""
+        with self._storage():
+            d = self._load(Department, department_id)
+        return DepartmentView(
+            id=d.id, version=d.version, name=d.name, short_name=d.short_name, kind=d.kind
+        )
+
+    def get_person(self, person_id: UUID) -> PersonView:
+        """Return a person with directory data ("gelöschte Person" once erased)."""
+        with self._storage():
+            p = self._load(Person, person_id)
+            record = self.directory.get(person_id)
+        return PersonView(
+            id=p.id,
+            version=p.version,
+            display_name=record.display_name if record else "gelöschte Person",
+            email=record.email if record else "",
+            department_id=p.department_id,
+            roles=tuple(p.roles),
+            active=p.active,
+        )
+
+    # ------------------------------------------------------------------
+    # Internals
+    # ------------------------------------------------------------------
+
+    @contextmanager
+    def _storage(self) -> Iterator[None]:
+        """Turn the library's storage failures into our own errors."""
+        try:
+            yield
+        except (OperationalError, InterfaceError) as error:
+            raise StorageBusy() from error
+
+    def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        noun = NOUNS.get(cls, "Das Objekt")
+        try:
+            aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(f"{noun} wurde nicht gefunden.") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{noun} wurde nicht gefunden.")
+        return aggregate
+
+    def _active_person(self, person_id: UUID) -> Person:
+        try:
+            person = self._load(Person, person_id)
+        except NotFound:
+            raise PermissionDenied("Diese Person ist im Planer nicht bekannt.") from None
+        if not person.active:
+            raise PermissionDenied("Ihr Zugang ist deaktiviert.")
+        return person
+
+    def _actor(self, action: str, actor_id: UUID, **scope: Any) -> Actor:
+        return authorize(action, self._active_person(actor_id), **scope)
+
+    def _create(self, action: str, actor_id: UUID, build: Callable[[Actor], A]) -> UUID:
+        with self._storage():
+            actor = self._actor(action, actor_id)
+            with using_clock(self.clock):
+                aggregate = build(actor)
+            self.save(aggregate)
+        return aggregate.id
+
+    def _change(
+        self,
+        action: str,
+        actor_id: UUID,
+        cls: type[A],
+        aggregate_id: UUID,
+        expected_version: int,
+        apply: Callable[[A, Actor], Sequence[PlannerAggregate] | None],
+        *,
+        scope: Callable[[A], dict[str, Any]] | None = None,
+    ) -> None:
+        """Load, authorise, check the caller's version, apply, and save all or nothing."""
+        if isinstance(expected_version, bool) or not isinstance(expected_version, int):
+            raise InvalidRequest("Die erwartete Version fehlt oder ist keine Zahl.")
+        with self._storage():
+            person = self._active_person(actor_id)
+            aggregate = self._load(cls, aggregate_id)
+            actor = authorize(action, person, **(scope(aggregate) if scope else {}))
+            if aggregate.version != expected_version:
+                raise self._conflict(aggregate_id, expected_version, aggregate.version)
+            with using_clock(self.clock):
+                others = apply(aggregate, actor) or ()
+            try:
+                self.save(aggregate, *others)
+            except IntegrityError:
+                # Someone saved this version first: exactly one writer wins.
+                current = self._load(cls, aggregate_id)
+                raise self._conflict(aggregate_id, expected_version, current.version) from None
+
+    def _idea_change(
+        self,
+        action: str,
+        actor_id: UUID,
+        idea_id: UUID,
+        expected_version: int,
+        apply: Callable[[Idea, Actor], Sequence[PlannerAggregate] | None],
+    ) -> None:
+        self._change(
+            action, actor_id, Idea, idea_id, expected_version, apply, scope=self._idea_scope
+        )
+
+    def _idea_scope(self, idea: Idea) -> dict[str, Any]:
+        members = None
+        if idea.working_group_id is not None:
+            members = self._load(WorkingGroup, idea.working_group_id).members
+        return {"department_id": idea.department_id, "group_members": members}
+
+    def _measure_change(
+        self,
+        action: str,
+        actor_id: UUID,
+        measure_id: UUID,
+        expected_version: int,
+        apply: Callable[[Measure, Actor], None],
+    ) -> None:
+        self._change(
+            action,
+            actor_id,
+            Measure,
+            measure_id,
+            expected_version,
+            apply,
+            scope=lambda m: {"group_members": self._load(WorkingGroup, m.working_group_id).members},
+        )
+
+    def _pledge(
+        self, action: str, actor_id: UUID, idea_id: UUID, expected_version: int, note: str
+    ) -> None:
+        def apply(idea: Idea, actor: Actor) -> None:
+            # A pledge is always made for the acting person's own department.
+            if action == "idea.pledge_support":
+                idea.pledge_support(actor.department_id, note, actor)
+            else:
+                idea.withdraw_support(actor.department_id, note, actor)
+
+        self._change(action, actor_id, Idea, idea_id, expected_version, apply)
+
+    def _conflict(
+        self, aggregate_id: UUID, expected_version: int, actual_version: int
+    ) -> ConcurrencyConflict:
+        since = [history_entry(e) for e in self.events.get(aggregate_id, gt=expected_version)]
+        names = self.directory.display_names(
+            {e.actor_person_id for e in since if e.actor_person_id}
+        )
+        steps = "; ".join(
+            f"„{e.label}“ von {names.get(e.actor_person_id, 'gelöschte Person')}"
+            f" ({ROLE_LABELS.get(Role(e.actor_role), e.actor_role) if e.actor_role else '–'},"
+            f" {e.timestamp.astimezone(BERLIN):%d.%m.%Y %H:%M} Uhr)"
+            for e in since[-5:]
+        )
+        message = (
+            f"Inzwischen wurde etwas geändert (Version {expected_version} → {actual_version})"
+            + (f": {steps}" if steps else "")
+            + ". Bitte laden Sie neu und prüfen Sie die Änderungen, bevor Sie es erneut versuchen."
+        )
+        return ConcurrencyConflict(aggregate_id, expected_version, actual_version, since, message)
+
+    def _idea_id_for(self, actor_id: UUID, idempotency_key: str | None) -> UUID:
+        if idempotency_key is None:
+            return uuid4()
+        if not isinstance(idempotency_key, str) or not idempotency_key.strip():
+            raise InvalidRequest("Der Wiederholungsschlüssel (Idempotency-Key) ist leer.")
+        if len(idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise InvalidRequest("Der Wiederholungsschlüssel (Idempotency-Key) ist zu lang.")
+        # Scoped by person, so two people's keys never collide; the key holds no personal data.
+        return uuid5(IDEMPOTENT_SUBMIT_NAMESPACE, f"{actor_id}:{idempotency_key}")
+
+    def _version_at(self, aggregate_id: UUID, at: dt.datetime) -> int | None:
+        for event in self.events.get(aggregate_id, desc=True):
+            if event.timestamp <= at:
+                return event.originator_version
+        return None
+
+    def _measure_status(self, measure_id: UUID | None) -> str | None:
+        if measure_id is None:
+            return None
+        return self._load(Measure, measure_id).status
+
+    def _idea_view(self, idea: Idea, measure_status: str | None) -> IdeaView:
+        stage = visible_stage(idea.status, measure_status)
+        return IdeaView(
+            id=idea.id,
+            version=idea.version,
+            title=idea.title,
+            summary=idea.summary,
+            description=idea.description,
+            themes=tuple(idea.themes),
+            department_id=idea.department_id,
+            submitted_by=idea.submitted_by,
+            status=idea.status,
+            status_label=idea.status_label,
+            stage=stage,
+            stage_label=STAGE_LABELS[stage],
+            quick_win=idea.quick_win,
+            quick_win_overridden=idea.quick_win_override is not None,
+            assessment=dict(idea.assessment) if idea.assessment else None,
+            supporting_departments=tuple(idea.supporting_departments),
+            comments=self._comment_views(idea),
+            working_group_id=idea.working_group_id,
+            recommendation=dict(idea.recommendation) if idea.recommendation else None,
+            measure_id=idea.measure_id,
+            merged_into=idea.merged_into,
+            decision_reason=idea.decision_reason,
+            submitted_at=idea.created_on,
+            updated_at=idea.modified_on,
+        )
+
+    def _comment_views(self, idea: Idea) -> tuple[CommentView, ...]:
+        if not idea.comments:
+            return ()
+        # Comment times are the events' own timestamps; read only the span that holds them.
+        first = idea.comments[0]["version"]
+        times = {
+            e.originator_version: e.timestamp
+            for e in self.events.get(idea.id, gt=first - 1, lte=idea.version)
+        }
+        return tuple(
+            CommentView(
+                comment_id=c["comment_id"],
+                text=c["text"],
+                reply_to=c["reply_to"],
+                person_id=c["person_id"],
+                written_at=times[c["version"]],
+            )
+            for c in idea.comments
+        )
+
+    def _entries_with_changes(
+        self, events: list[Any], state_of: Callable[[Any, Any], dict[str, Any] | None]
+    ) -> list[HistoryEntry]:
+        """History entries, with old/new values where `state_of` reports a change."""
+        entries = []
+        aggregate = None
+        for event in events:
+            before = state_of(aggregate, event) if aggregate is not None else None
+            aggregate = event.mutate(aggregate)
+            after = state_of(aggregate, event)
+            changes = field_changes(before, after) if before is not None and after else ()
+            entries.append(history_entry(event, changes))
+        return entries
+
+    def _add_to_directory(
+        self, person_id: UUID, display_name: str, email: str, department_id: UUID
+    ) -> None:
+        name, address = self._clean_person_details(display_name, email)
+        try:
+            self.directory.add(
+                PersonRecord(
+                    id=person_id,
+                    display_name=name,
+                    email=address,
+                    department_id=department_id,
+                    active=True,
+                )
+            )
+        except EmailTaken:
+            raise InvalidValue(
+                "email", "Diese E-Mail-Adresse wird bereits von einer anderen Person genutzt."
+            ) from None
+
+    @staticmethod
+    def _clean_person_details(display_name: str, email: str) -> tuple[str, str]:
+        name = check_text("display_name", display_name, "Name", min_length=2, max_length=200)
+        address = check_text("email", email, "E-Mail-Adresse", max_length=320).lower()
+        local, _, domain = address.partition("@")
+        if not local or "." not in domain or " " in address:
+            raise InvalidValue("email", "Bitte eine gültige E-Mail-Adresse angeben.")
+        return name, address
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    if moment.tzinfo is None:
+        raise InvalidRequest("Der Zeitpunkt braucht eine Zeitzone.")
+    return moment.astimezone(dt.UTC)
+
+
+def _idea_diff_state(idea: Idea, event: Any = None) -> dict[str, Any] | None:
+    """The fields compared between two versions of an idea; only revisions report changes."""
+    if event is not None and event_type(event) != "Idea.Revised":
+        return None
+    state = idea.content()
+    if event is None:
+        state.update(
+            status=idea.status,
+            quick_win=idea.quick_win,
+            assessment=idea.assessment,
+            supporting_departments=list(idea.supporting_departments),
+            working_group_id=idea.working_group_id,
+            recommendation=idea.recommendation,
+            measure_id=idea.measure_id,
+            merged_into=idea.merged_into,
+            decision_reason=idea.decision_reason,
+        )
+    return state
+
+
+def _measure_goal_state(measure: Measure, event: Any) -> dict[str, Any] | None:
+    """A revised goal's fields before and after, for the history's old/new values."""
+    if event_type(event) != "Measure.GoalRevised":
+        return None
+    goal = measure.goal(event.goal_id)
+    return {k: goal[k] for k in ("statement", "indicator", "target")}

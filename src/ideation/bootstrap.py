@@ -1,0 +1,46 @@
+"""The only place that builds infrastructure (event store, engine, directory) from settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+from ideation.application.service import IdeationApplication
+from ideation.config import Settings
+from ideation.directory.people import PeopleDirectory
+from ideation.domain.clock import Clock
+from ideation.eventstore.settings import StorageSettings, storage_settings
+
+
+def build_engine(storage: StorageSettings, lock_timeout_seconds: int) -> Engine:
+    """Create the SQLAlchemy engine for directory and read-model tables in the same database."""
+    if storage.backend == "sqlite":
+        engine = create_engine(
+            storage.sqlalchemy_url, connect_args={"timeout": lock_timeout_seconds}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _durable_sqlite(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.close()
+
+        return engine
+    connect_args = {}
+    if storage.schema:
+        connect_args["options"] = f"-csearch_path={storage.schema}"
+    return create_engine(storage.sqlalchemy_url, connect_args=connect_args, pool_pre_ping=True)
+
+
+def build_application(settings: Settings, *, clock: Clock | None = None) -> IdeationApplication:
+    """Build the application with its event store and people directory, creating tables."""
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    storage = storage_settings(
+        settings.database_url,
+        schema=settings.database_schema,
+        lock_timeout_seconds=settings.lock_timeout_seconds,
+    )
+    directory = PeopleDirectory(build_engine(storage, settings.lock_timeout_seconds))
+    directory.create_schema()
+    return IdeationApplication(storage.eventsourcing_env, directory=directory, clock=clock)

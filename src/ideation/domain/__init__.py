@@ -1,0 +1,1 @@
+"""Aggregates, their events and rules; imports nothing but eventsourcing.domain and the stdlib."""

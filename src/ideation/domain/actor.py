@@ -1,0 +1,49 @@
+"""Who acts: a person id, their department id and the role they act in (never names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+
+class Role(StrEnum):
+    """Roles a person can hold (DESIGN §1); SYSTEM is the installation itself."""
+
+    MEMBER = "member"
+    GROUP_MEMBER = "group_member"
+    COORDINATOR = "coordinator"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+GRANTABLE_ROLES = (
+    Role.MEMBER,
+    Role.GROUP_MEMBER,
+    Role.COORDINATOR,
+    Role.AUDITOR,
+    Role.ADMIN,
+)
+
+ROLE_LABELS = {
+    Role.MEMBER: "Mitarbeitende eines Fachbereichs",
+    Role.GROUP_MEMBER: "Mitglied einer Arbeitsgruppe",
+    Role.COORDINATOR: "Smart-City-Koordination",
+    Role.AUDITOR: "Prüfung",
+    Role.ADMIN: "Administration",
+    Role.SYSTEM: "System",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The author of an event: stored with every event, holds ids only."""
+
+    person_id: UUID
+    department_id: UUID | None
+    role: str
+
+
+SYSTEM_PERSON_ID = UUID("00000000-0000-0000-0000-000000000001")
+SYSTEM_ACTOR = Actor(person_id=SYSTEM_PERSON_ID, department_id=None, role=Role.SYSTEM.value)

@@ -1,0 +1,79 @@
+"""The base aggregate: events stamped by the injectable clock, shared guards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from eventsourcing.domain import Aggregate
+
+from ideation.domain.clock import utc_now
+from ideation.domain.errors import IllegalTransition, InvalidValue, ReasonRequired
+
+MAX_REASON_LENGTH = 5000
+
+
+class PlannerAggregate(Aggregate):
+    """Base of every aggregate in the planner."""
+
+    class Event(Aggregate.Event):
+        @staticmethod
+        def create_timestamp() -> datetime:
+            return utc_now()
+
+    def check_stage_allows(
+        self, action: str, allowed: Iterable[str], *, subject: str, action_label: str
+    ) -> None:
+        """Raise IllegalTransition unless the current stage is one of `allowed`."""
+        if self.status not in allowed:  # type: ignore[attr-defined]
+            raise IllegalTransition(
+                f"{subject} ist im Stand „{self.status_label}“; "  # type: ignore[attr-defined]
+                f"„{action_label}“ ist so nicht möglich.",
+                code=f"{type(self).__name__.lower()}.illegal_transition",
+                action=action,
+                status=self.status,  # type: ignore[attr-defined]
+            )
+
+
+def check_reason(reason: str | None, action_label: str) -> str:
+    """Return the stripped reason, or raise ReasonRequired if it is empty or blank."""
+    if reason is None or not str(reason).strip():
+        raise ReasonRequired(action_label)
+    reason = str(reason).strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidValue(
+            "reason", f"Die Begründung darf höchstens {MAX_REASON_LENGTH} Zeichen lang sein."
+        )
+    return reason
+
+
+def check_text(
+    field: str, value: object, label: str, *, min_length: int = 1, max_length: int = 20000
+) -> str:
+    """Return a stripped text within bounds, or raise InvalidValue with a German message."""
+    if not isinstance(value, str):
+        raise InvalidValue(field, f"„{label}“ muss ein Text sein.")
+    text = value.strip()
+    if len(text) < min_length:
+        if min_length == 1:
+            raise InvalidValue(field, f"Bitte „{label}“ ausfüllen.")
+        raise InvalidValue(field, f"„{label}“ muss mindestens {min_length} Zeichen lang sein.")
+    if len(text) > max_length:
+        raise InvalidValue(field, f"„{label}“ darf höchstens {max_length} Zeichen lang sein.")
+    return text
+
+
+def check_optional_text(field: str, value: object, label: str, *, max_length: int = 20000) -> str:
+    """Return a stripped text (possibly empty) within the maximum length."""
+    if value is None:
+        return ""
+    return check_text(field, value, label, min_length=0, max_length=max_length)
+
+
+def check_int_range(field: str, value: object, label: str, low: int, high: int) -> int:
+    """Return an int within [low, high], or raise InvalidValue."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidValue(field, f"„{label}“ muss eine ganze Zahl sein.")
+    if not low <= value <= high:
+        raise InvalidValue(field, f"„{label}“ muss zwischen {low} und {high} liegen.")
+    return value

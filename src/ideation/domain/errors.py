@@ -1,0 +1,49 @@
+"""Domain errors: each has a stable machine-readable code and a German message for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule of the planner was broken; nothing was recorded."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, *, code: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class IllegalTransition(DomainError):
+    """The action is not possible in the object's current stage."""
+
+    code = "illegal_transition"
+
+
+class ReasonRequired(DomainError):
+    """A decision that closes a door or overrules someone was given no reason."""
+
+    code = "reason_required"
+
+    def __init__(self, action_label: str) -> None:
+        super().__init__(
+            f"Für „{action_label}“ ist eine Begründung erforderlich.",
+            action=action_label,
+        )
+
+
+class InvalidValue(DomainError):
+    """A field value is outside what the planner accepts."""
+
+    code = "invalid_value"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message, field=field)
+        self.field = field

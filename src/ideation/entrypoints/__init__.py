@@ -1,0 +1,1 @@
+"""Entry points: the Flask app factory, HTML pages, the JSON API and the command line."""

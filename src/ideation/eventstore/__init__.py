@@ -1,0 +1,1 @@
+"""Event-store infrastructure: the storage settings derived from one URL, SQLite hardening."""
