@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
@@ -33,8 +35,16 @@ def build_engine(storage: StorageSettings, lock_timeout_seconds: int) -> Engine:
     return create_engine(storage.sqlalchemy_url, connect_args=connect_args, pool_pre_ping=True)
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> IdeationApplication:
-    """Build the application with its event store and people directory, creating tables."""
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    event_store_options: Mapping[str, str] | None = None,
+) -> IdeationApplication:
+    """Build the application with its event store and people directory, creating tables.
+
+    `event_store_options` adds eventsourcing settings (for example IS_SNAPSHOTTING_ENABLED).
+    """
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     storage = storage_settings(
         settings.database_url,
@@ -43,4 +53,5 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Idea
     )
     directory = PeopleDirectory(build_engine(storage, settings.lock_timeout_seconds))
     directory.create_schema()
-    return IdeationApplication(storage.eventsourcing_env, directory=directory, clock=clock)
+    env = {**storage.eventsourcing_env, **(event_store_options or {})}
+    return IdeationApplication(env, directory=directory, clock=clock)

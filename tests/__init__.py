@@ -1,0 +1,1 @@
+"""Tests, sorted by how much is real."""

@@ -1,0 +1,157 @@
+"""Aggregates in a chosen stage, reached through the real commands (no application, no store)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from ideation.domain.actor import Actor
+from ideation.domain.department import Department
+from ideation.domain.idea import Idea
+from ideation.domain.measure import Measure
+from ideation.domain.person import Person
+from ideation.domain.working_group import WorkingGroup
+
+
+def member(department_id: UUID | None = None) -> Actor:
+    return Actor(uuid4(), department_id or uuid4(), "member")
+
+
+def coordinator() -> Actor:
+    return Actor(uuid4(), uuid4(), "coordinator")
+
+
+def admin() -> Actor:
+    return Actor(uuid4(), uuid4(), "admin")
+
+
+def submitted_idea(actor: Actor | None = None) -> Idea:
+    actor = actor or member()
+    return Idea.submit(
+        id=uuid4(),
+        title="Digitale Terminvergabe",
+        summary="Termine im Bürgeramt online buchen",
+        description="",
+        themes=["Verwaltung"],
+        department_id=actor.department_id or uuid4(),
+        actor=actor,
+    )
+
+
+# The paths through the lifecycle (DESIGN §3 "Idea lifecycle") that lead into each status.
+IDEA_PATHS: dict[str, tuple[str, ...]] = {
+    "submitted": (),
+    "in_review": ("assess",),
+    "in_working_group": ("assess", "assign"),
+    "accepted": ("assess", "assign", "accept"),
+    "rejected": ("assess", "reject"),
+    "parked": ("assess", "park"),
+    "merged": ("merge",),
+    "withdrawn": ("withdraw",),
+}
+
+
+def idea_in(status: str, *, actor: Actor | None = None, supporter: UUID | None = None) -> Idea:
+    """An idea in `status`, with `supporter`'s pledge (made while it was open), events collected."""
+    actor = actor or coordinator()
+    idea = submitted_idea()
+    if supporter is not None:
+        idea.pledge_support(supporter, "", actor)
+    for step in IDEA_PATHS[status]:
+        if step == "assess":
+            idea.assess(4, 2, 8, "Große Wirkung, wenig Aufwand", actor)
+        elif step == "assign":
+            idea.assign_to_working_group(uuid4(), actor)
+        elif step == "accept":
+            idea.accept(uuid4(), "Empfehlung überzeugt", actor)
+        elif step == "reject":
+            idea.reject("Kein Bedarf", actor)
+        elif step == "park":
+            idea.park("Später wieder ansehen", actor)
+        elif step == "merge":
+            idea.merge_into(uuid4(), "Doppelt eingereicht", actor)
+        elif step == "withdraw":
+            idea.withdraw("Hat sich erledigt", actor)
+    assert idea.status == status
+    idea.collect_events()
+    return idea
+
+
+MEASURE_STATUSES = ("planned", "in_progress", "implemented", "cancelled")
+
+
+def planned_measure(actor: Actor | None = None) -> Measure:
+    return Measure.plan(
+        id=uuid4(),
+        idea_id=uuid4(),
+        working_group_id=uuid4(),
+        owner_department_id=uuid4(),
+        title="Digitale Terminvergabe",
+        quick_win=True,
+        actor=actor or coordinator(),
+    )
+
+
+class MeasureFixture:
+    """A measure with one goal and one open milestone, whose ids the tests need."""
+
+    def __init__(self, status: str, *, blocked: bool = False, actor: Actor | None = None) -> None:
+        actor = actor or coordinator()
+        self.goal_id = uuid4()
+        self.milestone_id = uuid4()
+        measure = planned_measure(actor)
+        measure.set_goal(self.goal_id, "Wartezeit senken", "Wartezeit in Tagen", "unter 5", actor)
+        measure.add_milestone(self.milestone_id, "Pilot im Bürgeramt", dt.date(2030, 6, 1), actor)
+        if blocked:
+            measure.block("Lieferant fehlt", actor)
+        if status == "in_progress":
+            measure.report_progress(20, "", actor)
+        elif status == "implemented":
+            if blocked:
+                raise ValueError("an implemented measure cannot be blocked")
+            measure.implement(dt.date(2030, 9, 1), "Läuft im Regelbetrieb", actor)
+        elif status == "cancelled":
+            measure.cancel("Fördermittel gestrichen", actor)
+        assert measure.status == status
+        measure.collect_events()
+        self.measure = measure
+
+
+def working_group(actor: Actor | None = None) -> WorkingGroup:
+    return WorkingGroup.form(
+        id=uuid4(),
+        name="AG Bürgerservice",
+        mandate="Ideen zum Bürgerservice ausarbeiten",
+        lead_department_id=uuid4(),
+        actor=actor or coordinator(),
+    )
+
+
+def department(actor: Actor | None = None) -> Department:
+    return Department.register(
+        id=uuid4(),
+        name="Bürgeramt",
+        short_name="BA",
+        kind="administration",
+        actor=actor or admin(),
+    )
+
+
+def person(actor: Actor | None = None) -> Person:
+    return Person(id=uuid4(), department_id=uuid4(), actor=actor or admin())
+
+
+def snapshot(aggregate: Aggregate) -> dict[str, Any]:
+    """A deep copy of the aggregate's state (without its pending events)."""
+    return copy.deepcopy({k: v for k, v in vars(aggregate).items() if k != "_pending_events"})
+
+
+def assert_nothing_recorded(aggregate: Aggregate, before: dict[str, Any]) -> None:
+    """A refused command leaves no pending event, the same version and the same state."""
+    assert aggregate.collect_events() == []
+    assert aggregate.version == before["_version"]
+    assert snapshot(aggregate) == before
