@@ -1,0 +1,1 @@
+"""Benchmarks: timing lives here and in docs/benchmarks.md, never in tests."""

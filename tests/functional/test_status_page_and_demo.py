@@ -1,0 +1,52 @@
+"""The placeholder page starts, and the demo city is created once through real commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ideation.entrypoints.cli import main
+from ideation.entrypoints.demo import seed_demo_city
+from ideation.entrypoints.flask_app import create_app
+
+
+def test_the_status_page_answers_in_german_with_the_event_count(tmp_path: Path) -> None:
+    app = create_app({"IDEATION_INSTANCE_PATH": str(tmp_path)})
+    client = app.test_client()
+
+    fresh = client.get("/")
+    assert fresh.status_code == 200
+    assert '<html lang="de">' in fresh.text
+    assert "<dd>0</dd>" in fresh.text
+    assert "<dt>Eingerichtet</dt><dd>nein</dd>" in fresh.text
+
+    seed_demo_city(app.extensions["ideation"], progress=lambda _: None)
+    seeded = client.get("/")
+    assert "<dt>Eingerichtet</dt><dd>ja</dd>" in seeded.text
+    assert "<dd>0</dd>" not in seeded.text
+
+
+def test_the_demo_city_holds_an_implemented_quick_win_and_is_seeded_only_once(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setenv("IDEATION_INSTANCE_PATH", str(tmp_path))
+    assert main(["seed-demo"]) == 0
+    assert main(["seed-demo"]) == 0
+    output = capsys.readouterr().out
+    assert "Quick Win umgesetzt" in output
+    assert "bereits vorhanden" in output
+
+    app = create_app({"IDEATION_INSTANCE_PATH": str(tmp_path)}).extensions["ideation"]
+    submitted = [
+        n
+        for n in app.recorder.select_notifications(start=1, limit=10_000)
+        if n.topic.endswith(":Idea.Submitted")
+    ]
+    assert len(submitted) == 3
+    stages = {app.get_idea(n.originator_id).stage_label for n in submitted}
+    assert stages == {"Umgesetzt", "In Prüfung", "Eingereicht"}
+    history = app.idea_history(
+        next(n.originator_id for n in submitted if app.get_idea(n.originator_id).quick_win)
+    )
+    # The demo is back-dated: it starts in March 2026, long before today.
+    assert (history[0].timestamp.year, history[0].timestamp.month) == (2026, 3)
+    assert history[-1].label == "Mehrwert festgehalten"
