@@ -39,7 +39,7 @@ from ideation.application.views import (
     WorkingGroupView,
 )
 from ideation.directory.people import EmailTaken, PeopleDirectory, PersonRecord
-from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, Actor, Role
+from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, SYSTEM_PERSON_ID, Actor, Role
 from ideation.domain.base import PlannerAggregate, check_text
 from ideation.domain.clock import Clock, using_clock
 from ideation.domain.department import Department
@@ -965,7 +965,8 @@ class IdeationApplication(Application[UUID]):
     def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         noun = NOUNS.get(cls, "Das Objekt")
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            with self._storage():
+                aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"{noun} wurde nicht gefunden.") from None
         if not isinstance(aggregate, cls):
@@ -1073,7 +1074,7 @@ class IdeationApplication(Application[UUID]):
         self, aggregate_id: UUID, expected_version: int, actual_version: int
     ) -> ConcurrencyConflict:
         since = [history_entry(e) for e in self.events.get(aggregate_id, gt=expected_version)]
-        names = self.directory.display_names(
+        names = {SYSTEM_PERSON_ID: "System"} | self.directory.display_names(
             {e.actor_person_id for e in since if e.actor_person_id}
         )
         steps = "; ".join(

@@ -16,6 +16,9 @@ MAX_REASON_LENGTH = 5000
 class PlannerAggregate(Aggregate):
     """Base of every aggregate in the planner."""
 
+    # Prefix of this aggregate's stable error codes, e.g. "idea.illegal_transition".
+    error_prefix = "aggregate"
+
     class Event(Aggregate.Event):
         @staticmethod
         def create_timestamp() -> datetime:
@@ -29,7 +32,7 @@ class PlannerAggregate(Aggregate):
             raise IllegalTransition(
                 f"{subject} ist im Stand „{self.status_label}“; "  # type: ignore[attr-defined]
                 f"„{action_label}“ ist so nicht möglich.",
-                code=f"{type(self).__name__.lower()}.illegal_transition",
+                code=f"{self.error_prefix}.illegal_transition",
                 action=action,
                 status=self.status,  # type: ignore[attr-defined]
             )

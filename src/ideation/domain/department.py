@@ -33,6 +33,8 @@ def check_kind(kind: object) -> str:
 class Department(PlannerAggregate):
     """A department (Fachbereich, Amt) or municipal company (Kommunalunternehmen)."""
 
+    error_prefix = "department"
+
     @classmethod
     def register(
         cls,

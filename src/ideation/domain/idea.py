@@ -101,6 +101,8 @@ def check_idea_field(field: str, value: object) -> Any:
 class Idea(PlannerAggregate):
     """A project idea proposed by a department (Projektidee)."""
 
+    error_prefix = "idea"
+
     @classmethod
     def submit(
         cls,

@@ -47,6 +47,8 @@ def check_date(field: str, value: object, label: str) -> dt.date:
 class Measure(PlannerAggregate):
     """A measure (Maßnahme): goals are set, the way to reach them stays open."""
 
+    error_prefix = "measure"
+
     @classmethod
     def plan(
         cls,

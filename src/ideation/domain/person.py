@@ -21,6 +21,8 @@ def check_role(role: object) -> str:
 class Person(PlannerAggregate):
     """A person's part in the planner. Name and e-mail live in the people directory."""
 
+    error_prefix = "person"
+
     @event("Registered")
     def __init__(self, id: UUID, department_id: UUID, actor: Actor) -> None:  # noqa: A002
         self.department_id = department_id

@@ -46,6 +46,8 @@ MEETING_FORMAT_LABELS = {
 class WorkingGroup(PlannerAggregate):
     """A working group (Arbeitsgruppe) with a mandate and members."""
 
+    error_prefix = "working_group"
+
     @classmethod
     def form(
         cls,
