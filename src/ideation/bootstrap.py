@@ -53,5 +53,11 @@ def build_application(
     )
     directory = PeopleDirectory(build_engine(storage, settings.lock_timeout_seconds))
     directory.create_schema()
-    env = {**storage.eventsourcing_env, **(event_store_options or {})}
+    derived = {**storage.eventsourcing_env, **(event_store_options or {})}
+    # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
+    # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
+    # environment cannot split events and directory across two databases. Library settings
+    # we do not derive (e.g. IDEATION_POSTGRES_POOL_SIZE) can still be set that way.
+    prefix = IdeationApplication.name.upper() + "_"
+    env = {prefix + key: value for key, value in derived.items()}
     return IdeationApplication(env, directory=directory, clock=clock)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
 
 from ideation.application.service import IdeationApplication
+from ideation.bootstrap import build_application
+from ideation.config import Settings
 from ideation.domain.actor import Actor
 from tests.conftest import Backend, Cast, make_cast
 
@@ -122,3 +125,28 @@ def test_no_name_or_email_address_is_ever_written_into_the_event_store(
         with app.directory.engine.connect() as conn:
             conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         assert raw.exists()
+
+
+def test_a_stray_library_variable_in_the_environment_cannot_divert_the_events(
+    tmp_path, monkeypatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    monkeypatch.setenv("IDEATION_SQLITE_DBNAME", str(elsewhere))
+    monkeypatch.setenv("SQLITE_DBNAME", str(elsewhere))
+    monkeypatch.setenv("IDEATION_PERSISTENCE_MODULE", "eventsourcing.popo")
+    settings = Settings.from_env({"IDEATION_INSTANCE_PATH": str(tmp_path / "instance")})
+    app = build_application(settings)
+    try:
+        app.initialise(
+            admin_display_name="Ada Admin",
+            admin_email="ada@example.org",
+            department_name="Hauptamt",
+            department_short_name="10",
+        )
+        assert not elsewhere.exists()
+        with sqlite3.connect(settings.instance_path / "ideation.sqlite3") as conn:
+            (stored,) = conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()
+        assert stored == 4  # installation, department, person registered, admin role
+    finally:
+        app.close()
+        app.directory.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,6 +13,7 @@ from eventsourcing.domain import Aggregate
 from ideation.domain.actor import Actor
 from ideation.domain.department import Department
 from ideation.domain.idea import Idea
+from ideation.domain.installation import Installation
 from ideation.domain.measure import Measure
 from ideation.domain.person import Person
 from ideation.domain.working_group import WorkingGroup
@@ -113,6 +115,7 @@ class MeasureFixture:
         elif status == "implemented":
             if blocked:
                 raise ValueError("an implemented measure cannot be blocked")
+            measure.report_progress(90, "", actor)
             measure.implement(dt.date(2030, 9, 1), "Läuft im Regelbetrieb", actor)
         elif status == "cancelled":
             measure.cancel("Fördermittel gestrichen", actor)
@@ -155,3 +158,87 @@ def assert_nothing_recorded(aggregate: Aggregate, before: dict[str, Any]) -> Non
     assert aggregate.collect_events() == []
     assert aggregate.version == before["_version"]
     assert snapshot(aggregate) == before
+
+
+# -- every command once ------------------------------------------------------
+
+
+def idea_events(actor: Actor) -> list[Aggregate.Event]:
+    ideas = [submitted_idea(actor) for _ in range(4)]
+    first, second, third, fourth = ideas
+    first.revise({"summary": "Termine online und per Telefon buchen"}, "genauer", actor)
+    first.comment("Gute Idee", actor)
+    first.comment("Danke", actor, reply_to=first.comments[0]["comment_id"])
+    supporter = uuid4()
+    first.pledge_support(supporter, "Wir machen mit", actor)
+    first.withdraw_support(supporter, "Doch keine Zeit", actor)
+    first.assess(4, 2, 8, "Große Wirkung", actor)
+    first.override_quick_win(False, "Zu riskant", actor)
+    first.assign_to_working_group(uuid4(), actor)
+    first.recommend("accept", "Passt", actor)
+    first.accept(uuid4(), "Empfehlung überzeugt", actor)
+    second.park("Haushalt abwarten", actor)
+    second.reopen("Haushalt steht", actor)
+    second.reject("Kein Bedarf", actor)
+    third.merge_into(first.id, "Doppelt", actor)
+    fourth.withdraw("Erledigt", actor)
+    return [event for idea in ideas for event in idea.collect_events()]
+
+
+def measure_events(actor: Actor) -> list[Aggregate.Event]:
+    measure, cancelled = planned_measure(actor), planned_measure(actor)
+    goal, milestone = uuid4(), uuid4()
+    measure.set_goal(goal, "Wartezeit senken", "Tage", "unter 5", actor)
+    measure.revise_goal(goal, "Wartezeit senken", "Tage", "unter 3", "ehrgeiziger", actor)
+    measure.note_approach("Erst ein Pilot", actor)
+    measure.add_milestone(milestone, "Pilot", dt.date(2030, 6, 1), actor)
+    measure.reach_milestone(milestone, dt.date(2030, 6, 3), actor)
+    measure.report_progress(60, "Pilot läuft", actor)
+    measure.block("Lieferant fehlt", actor)
+    measure.unblock("Lieferant gefunden", actor)
+    measure.implement(dt.date(2030, 9, 1), "Im Regelbetrieb", actor)
+    measure.record_benefit(uuid4(), "Weniger Anrufe", actor)
+    cancelled.cancel("Fördermittel gestrichen", actor)
+    return measure.collect_events() + cancelled.collect_events()
+
+
+def working_group_events(actor: Actor) -> list[Aggregate.Event]:
+    group = working_group(actor)
+    someone = uuid4()
+    group.add_member(someone, actor)
+    group.record_meeting(dt.date(2030, 3, 12), "hybrid", "Protokoll", "Beschluss", [], actor)
+    group.remove_member(someone, "Stellenwechsel", actor)
+    group.dissolve("Auftrag erledigt", actor)
+    return group.collect_events()
+
+
+def department_events(actor: Actor) -> list[Aggregate.Event]:
+    office = department(actor)
+    office.rename("Bürger- und Ordnungsamt", "BOA", actor)
+    office.reclassify("company", actor)
+    return office.collect_events()
+
+
+def person_events(actor: Actor) -> list[Aggregate.Event]:
+    someone = person(actor)
+    someone.move_to_department(uuid4(), actor)
+    someone.grant_role("member", actor)
+    someone.revoke_role("member", "Aufgabe gewechselt", actor)
+    someone.deactivate("Hat die Stadt verlassen", actor)
+    someone.reactivate("Ist zurück", actor)
+    return someone.collect_events()
+
+
+def installation_events(actor: Actor) -> list[Aggregate.Event]:
+    return Installation(id=uuid4(), first_admin_id=uuid4(), actor=actor).collect_events()
+
+
+# Every command of every aggregate once, all by `actor`; returns the collected events.
+EVERY_COMMAND: dict[type[Aggregate], Callable[[Actor], list[Aggregate.Event]]] = {
+    Idea: idea_events,
+    Measure: measure_events,
+    WorkingGroup: working_group_events,
+    Department: department_events,
+    Person: person_events,
+    Installation: installation_events,
+}

@@ -98,8 +98,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "revise":                  ("SU", "RV", "WG", "--", "--", "--", "--", "--"),
     "comment":                 ("SU", "RV", "WG", "AC", "RJ", "PK", "MG", "WD"),
     "pledge_support":          ("SU", "RV", "WG", "AC", "--", "--", "--", "--"),
-    # The code lets a pledge be taken back in every status, even after the decision.
-    "withdraw_support":        ("SU", "RV", "WG", "AC", "RJ", "PK", "MG", "WD"),
+    "withdraw_support":        ("SU", "RV", "WG", "AC", "--", "--", "--", "--"),
     "assess":                  ("RV", "RV", "WG", "--", "--", "--", "--", "--"),
     # A submitted idea is never assessed: assessing it moves it into review.
     "override_quick_win":      ("NA", "RV", "WG", "--", "--", "--", "--", "--"),

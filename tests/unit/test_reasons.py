@@ -122,13 +122,20 @@ DOOR_CLOSING_ACTIONS = {
     ),
 }
 
-MISSING_REASONS = {"empty": "", "whitespace only": " \t\n ", "none": None}
+MISSING_REASONS = {
+    "empty": "",
+    "whitespace only": " \t\n ",
+    "none": None,
+    "a number": 0,
+    "a boolean": False,
+    "a list": [],
+}
 
 
 @pytest.mark.parametrize("missing", MISSING_REASONS.values(), ids=MISSING_REASONS.keys())
 @pytest.mark.parametrize("action", DOOR_CLOSING_ACTIONS.values(), ids=DOOR_CLOSING_ACTIONS.keys())
 def test_a_door_closing_action_without_a_reason_is_refused_and_records_nothing(
-    action: DoorClosing, missing: str | None
+    action: DoorClosing, missing: object
 ) -> None:
     aggregate = action.build()
     before = snapshot(aggregate)

@@ -38,7 +38,12 @@ from ideation.application.views import (
     PersonView,
     WorkingGroupView,
 )
-from ideation.directory.people import EmailTaken, PeopleDirectory, PersonRecord
+from ideation.directory.people import (
+    DirectoryUnavailable,
+    EmailTaken,
+    PeopleDirectory,
+    PersonRecord,
+)
 from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, SYSTEM_PERSON_ID, Actor, Role
 from ideation.domain.base import PlannerAggregate, check_text
 from ideation.domain.clock import Clock, using_clock
@@ -245,7 +250,9 @@ class IdeationApplication(Application[UUID]):
             expected_version,
             lambda p, actor: p.move_to_department(department_id, actor),
         )
-        self.directory.update(person_id, department_id=department_id)
+        with self._storage():
+            # The directory mirrors department and active state for listing people.
+            self.directory.update(person_id, department_id=department_id)
 
     def grant_role(self, actor_id: UUID, person_id: UUID, expected_version: int, role: str) -> None:
         """Grant a person a role."""
@@ -283,7 +290,9 @@ class IdeationApplication(Application[UUID]):
             expected_version,
             lambda p, actor: p.deactivate(reason, actor),
         )
-        self.directory.update(person_id, active=False)
+        with self._storage():
+            # The directory mirrors department and active state for listing people.
+            self.directory.update(person_id, active=False)
 
     def reactivate_person(
         self, actor_id: UUID, person_id: UUID, expected_version: int, note: str = ""
@@ -297,7 +306,9 @@ class IdeationApplication(Application[UUID]):
             expected_version,
             lambda p, actor: p.reactivate(note, actor),
         )
-        self.directory.update(person_id, active=True)
+        with self._storage():
+            # The directory mirrors department and active state for listing people.
+            self.directory.update(person_id, active=True)
 
     # ------------------------------------------------------------------
     # Ideas
@@ -609,6 +620,8 @@ class IdeationApplication(Application[UUID]):
         idea_ids: Sequence[UUID] = (),
     ) -> None:
         """Record a working-group meeting and the ideas it dealt with."""
+        if not isinstance(idea_ids, list | tuple):
+            raise InvalidValue("idea_ids", "Die besprochenen Ideen sind ungültig angegeben.")
         for idea_id in idea_ids:
             self._load(Idea, idea_id)
         self._change(
@@ -959,11 +972,13 @@ class IdeationApplication(Application[UUID]):
         """Turn the library's storage failures into our own errors."""
         try:
             yield
-        except (OperationalError, InterfaceError) as error:
+        except (OperationalError, InterfaceError, DirectoryUnavailable) as error:
             raise StorageBusy() from error
 
     def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         noun = NOUNS.get(cls, "Das Objekt")
+        if not isinstance(aggregate_id, UUID):
+            raise NotFound(f"{noun} wurde nicht gefunden.")
         try:
             with self._storage():
                 aggregate = self.repository.get(aggregate_id, version=version)

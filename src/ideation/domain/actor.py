@@ -27,10 +27,10 @@ GRANTABLE_ROLES = (
 )
 
 ROLE_LABELS = {
-    Role.MEMBER: "Mitarbeitende eines Fachbereichs",
+    Role.MEMBER: "Mitarbeitende eines Fachbereichs oder Kommunalunternehmens",
     Role.GROUP_MEMBER: "Mitglied einer Arbeitsgruppe",
     Role.COORDINATOR: "Smart-City-Koordination",
-    Role.AUDITOR: "Prüfung",
+    Role.AUDITOR: "Prüferin / Prüfer",
     Role.ADMIN: "Administration",
     Role.SYSTEM: "System",
 }

@@ -40,9 +40,9 @@ class PlannerAggregate(Aggregate):
 
 def check_reason(reason: str | None, action_label: str) -> str:
     """Return the stripped reason, or raise ReasonRequired if it is empty or blank."""
-    if reason is None or not str(reason).strip():
+    if not isinstance(reason, str) or not reason.strip():
         raise ReasonRequired(action_label)
-    reason = str(reason).strip()
+    reason = reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidValue(
             "reason", f"Die Begründung darf höchstens {MAX_REASON_LENGTH} Zeichen lang sein."

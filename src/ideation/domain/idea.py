@@ -266,6 +266,9 @@ class Idea(PlannerAggregate):
 
     def withdraw_support(self, department_id: UUID, note: str, actor: Actor) -> None:
         """Take back a department's pledge."""
+        self.check_stage(
+            "withdraw_support", (*OPEN_STATUSES, IdeaStatus.ACCEPTED), "Mitwirkung zurückziehen"
+        )
         if department_id not in self.supporting_departments:
             raise DomainError(
                 "Dieser Fachbereich hat keine Mitwirkung zugesagt.",
@@ -330,6 +333,8 @@ class Idea(PlannerAggregate):
             (IdeaStatus.IN_REVIEW, IdeaStatus.IN_WORKING_GROUP),
             "An Arbeitsgruppe übergeben",
         )
+        if not isinstance(working_group_id, UUID):
+            raise InvalidValue("working_group_id", "Bitte eine Arbeitsgruppe auswählen.")
         if working_group_id == self.working_group_id:
             raise DomainError(
                 "Die Idee liegt bereits bei dieser Arbeitsgruppe.",

@@ -274,8 +274,13 @@ class Measure(PlannerAggregate):
         self.block_reason = ""
 
     def implement(self, implemented_on: dt.date, outcome: str, actor: Actor) -> None:
-        """Record the measure as implemented (Umgesetzt) with its outcome."""
-        self.check_running("implement", "Als umgesetzt melden")
+        """Record the measure as implemented (Umgesetzt); only a measure in progress can be."""
+        self.check_stage_allows(
+            "implement",
+            (MeasureStatus.IN_PROGRESS,),
+            subject="Die Maßnahme",
+            action_label="Als umgesetzt melden",
+        )
         if self.blocked:
             raise IllegalTransition(
                 "Die Maßnahme ist blockiert; erst die Blockade aufheben.",

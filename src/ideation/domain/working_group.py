@@ -136,6 +136,10 @@ class WorkingGroup(PlannerAggregate):
             raise InvalidValue("held_on", "Bitte ein gültiges Sitzungsdatum angeben.")
         if format not in tuple(MeetingFormat):
             raise InvalidValue("format", "Das Format muss Präsenz, Online oder Hybrid sein.")
+        if not isinstance(idea_ids, list | tuple) or not all(
+            isinstance(idea_id, UUID) for idea_id in idea_ids
+        ):
+            raise InvalidValue("idea_ids", "Die besprochenen Ideen sind ungültig angegeben.")
         self._record_meeting(
             held_on=held_on,
             format=str(format),
@@ -167,7 +171,7 @@ class WorkingGroup(PlannerAggregate):
 
     def dissolve(self, reason: str, actor: Actor) -> None:
         """Dissolve the group, with a reason."""
-        self.check_active("dissolve", "Auflösen")
+        self.check_active("dissolve", "Arbeitsgruppe auflösen")
         self._dissolve(reason=check_reason(reason, "Arbeitsgruppe auflösen"), actor=actor)
 
     @event("Dissolved")
