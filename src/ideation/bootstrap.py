@@ -12,10 +12,18 @@ from ideation.config import Settings
 from ideation.directory.people import PeopleDirectory
 from ideation.domain.clock import Clock
 from ideation.eventstore.settings import StorageSettings, storage_settings
+from ideation.readmodels.facade import ReadModels
+from ideation.readmodels.projector import Projector
 
 
-def build_engine(storage: StorageSettings, lock_timeout_seconds: int) -> Engine:
-    """Create the SQLAlchemy engine for directory and read-model tables in the same database."""
+def build_engine(
+    storage: StorageSettings, lock_timeout_seconds: int, *, immediate: bool = False
+) -> Engine:
+    """Create a SQLAlchemy engine for the tables that live beside the event store.
+
+    With `immediate`, SQLite transactions begin IMMEDIATE (taking the write lock at once),
+    which the projector needs so that concurrent catch-ups take turns instead of failing.
+    """
     if storage.backend == "sqlite":
         engine = create_engine(
             storage.sqlalchemy_url, connect_args={"timeout": lock_timeout_seconds}
@@ -23,10 +31,16 @@ def build_engine(storage: StorageSettings, lock_timeout_seconds: int) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _durable_sqlite(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, decide when transactions begin.
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     connect_args = {}
@@ -40,10 +54,13 @@ def build_application(
     *,
     clock: Clock | None = None,
     event_store_options: Mapping[str, str] | None = None,
+    catch_up: bool = True,
 ) -> IdeationApplication:
     """Build the application with its event store and people directory, creating tables.
 
     `event_store_options` adds eventsourcing settings (for example IS_SNAPSHOTTING_ENABLED).
+    The read models are created (or reset after a schema change) and, unless `catch_up` is
+    False, brought up to date before the application is returned.
     """
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     storage = storage_settings(
@@ -51,7 +68,8 @@ def build_application(
         schema=settings.database_schema,
         lock_timeout_seconds=settings.lock_timeout_seconds,
     )
-    directory = PeopleDirectory(build_engine(storage, settings.lock_timeout_seconds))
+    engine = build_engine(storage, settings.lock_timeout_seconds)
+    directory = PeopleDirectory(engine)
     directory.create_schema()
     derived = {**storage.eventsourcing_env, **(event_store_options or {})}
     # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
@@ -60,4 +78,16 @@ def build_application(
     # we do not derive (e.g. IDEATION_POSTGRES_POOL_SIZE) can still be set that way.
     prefix = IdeationApplication.name.upper() + "_"
     env = {prefix + key: value for key, value in derived.items()}
-    return IdeationApplication(env, directory=directory, clock=clock)
+    app = IdeationApplication(env, directory=directory, clock=clock)
+    projector_engine = (
+        build_engine(storage, settings.lock_timeout_seconds, immediate=True)
+        if storage.backend == "sqlite"
+        else engine
+    )
+    projector = Projector(projector_engine, app.recorder, app.mapper)
+    projector.ensure_schema()
+    read_models = ReadModels(projector, engine)
+    if catch_up:
+        read_models.catch_up()
+    app.attach_read_models(read_models)
+    return app

@@ -55,6 +55,7 @@ from ideation.domain.measure import Measure
 from ideation.domain.person import Person
 from ideation.domain.stages import STAGE_LABELS, visible_stage
 from ideation.domain.working_group import WorkingGroup
+from ideation.readmodels.facade import ReadModels
 
 A = TypeVar("A", bound=PlannerAggregate)
 
@@ -103,6 +104,18 @@ class IdeationApplication(Application[UUID]):
         super().__init__(env)
         self.directory = directory
         self.clock = clock
+        self.read_models: ReadModels | None = None
+
+    def attach_read_models(self, read_models: ReadModels) -> None:
+        """Keep `read_models` current: from now on every save waits until they caught up."""
+        self.read_models = read_models
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        """Store the aggregates' new events, then bring the read models up to date."""
+        recordings = super().save(*objs, **kwargs)
+        if self.read_models is not None:
+            self.read_models.catch_up()
+        return recordings
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

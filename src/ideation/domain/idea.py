@@ -69,6 +69,11 @@ MAX_THEME_LENGTH = 60
 MAX_COMMENT_LENGTH = 5000
 
 
+def comment_id(idea_id: UUID, index: int) -> UUID:
+    """A comment's id: derived from the idea and the comment's position, so replay agrees."""
+    return uuid5(idea_id, f"comment-{index}")
+
+
 def check_themes(value: object) -> list[str]:
     """Return a clean, de-duplicated list of at most 10 short themes."""
     if not isinstance(value, list | tuple) or not all(isinstance(t, str) for t in value):
@@ -239,8 +244,7 @@ class Idea(PlannerAggregate):
         )
 
     def _comment_id(self, index: int) -> UUID:
-        # A comment's id derives from the idea and its position, so replay is deterministic.
-        return uuid5(self.id, f"comment-{index}")
+        return comment_id(self.id, index)
 
     def pledge_support(self, department_id: UUID, note: str, actor: Actor) -> None:
         """Record that a department will take part (Mitwirkung zusagen)."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+import time
 
 from ideation.bootstrap import build_application
 from ideation.config import Settings
@@ -18,7 +21,22 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--no-demo", action="store_true", help="keine Demo-Daten anlegen")
     commands.add_parser("seed-demo", help="Demo-Fachbereiche, -Konten und -Ideen anlegen")
+    projections = commands.add_parser(
+        "projections", help="Lesemodelle fortschreiben oder neu bauen"
+    )
+    projection_commands = projections.add_subparsers(dest="projection_command", required=True)
+    run = projection_commands.add_parser("run", help="dem Ereignisprotokoll folgen (Worker)")
+    run.add_argument("--poll-interval", type=float, default=0.5, help="Sekunden zwischen Abfragen")
+    run.add_argument("--batch-size", type=int, default=500)
+    run.add_argument(
+        "--until-caught-up", action="store_true", help="nach dem Aufholen beenden statt warten"
+    )
+    rebuild = projection_commands.add_parser("rebuild", help="alle Lesemodelle neu aufbauen")
+    rebuild.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args(argv)
+
+    if args.command == "projections":
+        return _projections(args)
 
     if args.command == "seed-demo":
         from ideation.entrypoints.demo import seed_demo_city
@@ -39,3 +57,37 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _projections(args: argparse.Namespace) -> int:
+    """Run the projector as a worker, or rebuild every read model with a progress bar."""
+    from tqdm import tqdm
+
+    app = build_application(Settings.from_env(), catch_up=False)
+    projector = app.read_models.projector
+    if args.projection_command == "rebuild":
+        total = projector.last_notification_id()
+        with tqdm(total=total, unit="Ereignisse", desc="Lesemodelle neu aufbauen") as bar:
+
+            def show(position: int, _last: int) -> None:
+                bar.update(position - bar.n)
+
+            started = time.perf_counter()
+            result = projector.rebuild(batch_size=args.batch_size, progress=show)
+            elapsed = time.perf_counter() - started
+        rate = result.applied / elapsed if elapsed else 0.0
+        print(
+            f"{result.applied} Ereignisse in {elapsed:.1f} s neu projiziert "
+            f"({rate:,.0f} Ereignisse/s)"
+        )
+        return 0
+    if args.until_caught_up:
+        result = projector.catch_up(batch_size=args.batch_size)
+        print(f"{result.applied} Ereignisse projiziert, Stand {result.position}")
+        return 0
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"Projektor läuft ab Stand {projector.position()}; Strg+C beendet.", flush=True)
+    projector.run(stop, poll_interval=args.poll_interval, batch_size=args.batch_size)
+    return 0

@@ -1,0 +1,463 @@
+"""How each domain event changes the read models, inside the transaction of its batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from ideation.domain.idea import comment_id
+from ideation.domain.rules import is_quick_win
+from ideation.domain.stages import visible_stage
+from ideation.readmodels import search
+from ideation.readmodels.tables import (
+    activity,
+    benefits,
+    comments,
+    departments,
+    group_members,
+    idea_supports,
+    idea_themes,
+    ideas,
+    measures,
+    milestones,
+    people,
+    working_groups,
+)
+
+Handler = Callable[[Connection, Any], None]
+
+DECISION_EVENTS = {"Idea.Accepted", "Idea.Rejected", "Idea.Parked", "Idea.MergedInto"}
+
+
+def event_type(event: Any) -> str:
+    """Return "Aggregate.EventName" for a domain event."""
+    return type(event).__qualname__
+
+
+def apply_event(conn: Connection, position: int, event: Any) -> None:
+    """Project one event: its activity row, then the state it changes."""
+    record_activity(conn, position, event)
+    handler = HANDLERS.get(event_type(event))
+    if handler is not None:
+        handler(conn, event)
+
+
+def record_activity(conn: Connection, position: int, event: Any) -> None:
+    """One row per stored event, for audit pages (who, when, in which role, why)."""
+    actor = getattr(event, "actor", None)
+    reason = getattr(event, "reason", None) or getattr(event, "reasoning", None)
+    kind = event_type(event)
+    conn.execute(
+        insert(activity).values(
+            position=position,
+            occurred_at=event.timestamp,
+            aggregate_type=kind.split(".")[0],
+            aggregate_id=event.originator_id,
+            aggregate_version=event.originator_version,
+            event_type=kind,
+            actor_person_id=actor.person_id if actor else None,
+            actor_department_id=actor.department_id if actor else None,
+            actor_role=actor.role if actor else None,
+            reason=reason,
+        )
+    )
+
+
+# -- ideas ---------------------------------------------------------------------
+
+
+def _touch_idea(conn: Connection, event: Any, **values: Any) -> None:
+    conn.execute(
+        update(ideas)
+        .where(ideas.c.id == event.originator_id)
+        .values(version=event.originator_version, updated_at=event.timestamp, **values)
+    )
+
+
+def _idea_submitted(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(ideas).values(
+            id=e.originator_id,
+            version=e.originator_version,
+            title=e.title,
+            summary=e.summary,
+            department_id=e.department_id,
+            submitted_by=e.actor.person_id,
+            status="submitted",
+            stage="submitted",
+            quick_win=False,
+            quick_win_override=None,
+            support_count=0,
+            comment_count=0,
+            submitted_at=e.timestamp,
+            updated_at=e.timestamp,
+        )
+    )
+    _replace_themes(conn, e.originator_id, e.themes)
+    search.reindex_idea(conn, e.originator_id)
+
+
+def _replace_themes(conn: Connection, idea_id: UUID, themes: list[str]) -> None:
+    conn.execute(delete(idea_themes).where(idea_themes.c.idea_id == idea_id))
+    if themes:
+        conn.execute(insert(idea_themes), [{"idea_id": idea_id, "theme": t} for t in themes])
+
+
+def _idea_revised(conn: Connection, e: Any) -> None:
+    columns = {k: v for k, v in e.changes.items() if k in ("title", "summary")}
+    _touch_idea(conn, e, **columns)
+    if "themes" in e.changes:
+        _replace_themes(conn, e.originator_id, e.changes["themes"])
+    if columns:
+        search.reindex_idea(conn, e.originator_id)
+
+
+def _idea_commented(conn: Connection, e: Any) -> None:
+    count = conn.execute(
+        select(func.count()).select_from(comments).where(comments.c.idea_id == e.originator_id)
+    ).scalar_one()
+    conn.execute(
+        insert(comments).values(
+            idea_id=e.originator_id,
+            version=e.originator_version,
+            comment_id=comment_id(e.originator_id, count),
+            text=e.text,
+            person_id=e.actor.person_id,
+            written_at=e.timestamp,
+        )
+    )
+    _touch_idea(conn, e, comment_count=ideas.c.comment_count + 1)
+    search.reindex_idea(conn, e.originator_id)
+
+
+def _support_pledged(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(idea_supports).values(
+            idea_id=e.originator_id, department_id=e.department_id, pledged_at=e.timestamp
+        )
+    )
+    _touch_idea(conn, e, support_count=ideas.c.support_count + 1)
+
+
+def _support_withdrawn(conn: Connection, e: Any) -> None:
+    conn.execute(
+        delete(idea_supports).where(
+            idea_supports.c.idea_id == e.originator_id,
+            idea_supports.c.department_id == e.department_id,
+        )
+    )
+    _touch_idea(conn, e, support_count=ideas.c.support_count - 1)
+
+
+def _assessed(conn: Connection, e: Any) -> None:
+    override = conn.execute(
+        select(ideas.c.quick_win_override).where(ideas.c.id == e.originator_id)
+    ).scalar()
+    rule = is_quick_win(e.impact, e.effort, e.expected_weeks)
+    status = _idea_status(conn, e.originator_id)
+    new_status = "in_review" if status == "submitted" else status
+    _touch_idea(
+        conn,
+        e,
+        impact=e.impact,
+        effort=e.effort,
+        expected_weeks=e.expected_weeks,
+        quick_win=override if override is not None else rule,
+        status=new_status,
+        stage=new_status,
+    )
+
+
+def _quick_win_overridden(conn: Connection, e: Any) -> None:
+    _touch_idea(conn, e, quick_win=e.quick_win, quick_win_override=e.quick_win)
+
+
+def _idea_status(conn: Connection, idea_id: UUID) -> str:
+    return conn.execute(select(ideas.c.status).where(ideas.c.id == idea_id)).scalar_one()
+
+
+def _status_change(status: str, **extra: Any) -> Handler:
+    def handle(conn: Connection, e: Any) -> None:
+        values = dict(status=status, stage=status, **{k: f(e) for k, f in extra.items()})
+        if event_type(e) in DECISION_EVENTS:
+            values["decided_at"] = func.coalesce(ideas.c.decided_at, e.timestamp)
+        _touch_idea(conn, e, **values)
+
+    return handle
+
+
+def _idea_accepted(conn: Connection, e: Any) -> None:
+    _touch_idea(
+        conn,
+        e,
+        status="accepted",
+        measure_id=e.measure_id,
+        decided_at=func.coalesce(ideas.c.decided_at, e.timestamp),
+    )
+    _refresh_idea_stage(conn, e.originator_id)
+
+
+def _refresh_idea_stage(conn: Connection, idea_id: UUID) -> None:
+    status = _idea_status(conn, idea_id)
+    measure_status = conn.execute(
+        select(measures.c.status).where(measures.c.idea_id == idea_id)
+    ).scalar()
+    conn.execute(
+        update(ideas)
+        .where(ideas.c.id == idea_id)
+        .values(stage=visible_stage(status, measure_status))
+    )
+
+
+# -- measures --------------------------------------------------------------------
+
+
+def _touch_measure(conn: Connection, e: Any, **values: Any) -> None:
+    conn.execute(
+        update(measures)
+        .where(measures.c.id == e.originator_id)
+        .values(version=e.originator_version, updated_at=e.timestamp, **values)
+    )
+
+
+def _measure_planned(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(measures).values(
+            id=e.originator_id,
+            version=e.originator_version,
+            idea_id=e.idea_id,
+            title=e.title,
+            working_group_id=e.working_group_id,
+            owner_department_id=e.owner_department_id,
+            quick_win=e.quick_win,
+            status="planned",
+            progress=0,
+            blocked=False,
+            goals_count=0,
+            planned_at=e.timestamp,
+            updated_at=e.timestamp,
+        )
+    )
+    _refresh_idea_stage(conn, e.idea_id)
+
+
+def _measure_status(status: str | None, **values: Any) -> Handler:
+    def handle(conn: Connection, e: Any) -> None:
+        extra = {k: (f(e) if callable(f) else f) for k, f in values.items()}
+        if status is not None:
+            extra["status"] = status
+        _touch_measure(conn, e, **extra)
+        if status is not None:
+            idea_id = conn.execute(
+                select(measures.c.idea_id).where(measures.c.id == e.originator_id)
+            ).scalar_one()
+            _refresh_idea_stage(conn, idea_id)
+
+    return handle
+
+
+def _milestone_added(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(milestones).values(
+            milestone_id=e.milestone_id,
+            measure_id=e.originator_id,
+            title=e.title,
+            due_on=e.due_on,
+            reached_on=None,
+        )
+    )
+    _touch_measure(conn, e, **_next_milestone(conn, e.originator_id))
+
+
+def _milestone_reached(conn: Connection, e: Any) -> None:
+    conn.execute(
+        update(milestones)
+        .where(milestones.c.milestone_id == e.milestone_id)
+        .values(reached_on=e.reached_on)
+    )
+    _measure_status("in_progress", **_next_milestone(conn, e.originator_id))(conn, e)
+
+
+def _next_milestone(conn: Connection, measure_id: UUID) -> dict[str, Any]:
+    row = conn.execute(
+        select(milestones.c.title, milestones.c.due_on)
+        .where(milestones.c.measure_id == measure_id, milestones.c.reached_on.is_(None))
+        .order_by(milestones.c.due_on, milestones.c.title)
+        .limit(1)
+    ).first()
+    return {
+        "next_milestone_title": row.title if row else None,
+        "next_milestone_due": row.due_on if row else None,
+    }
+
+
+def _benefit_recorded(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(benefits).values(
+            measure_id=e.originator_id,
+            version=e.originator_version,
+            department_id=e.department_id,
+            description=e.description,
+            recorded_at=e.timestamp,
+        )
+    )
+    _touch_measure(conn, e)
+
+
+# -- working groups, departments, people -----------------------------------------
+
+
+def _group_formed(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(working_groups).values(
+            id=e.originator_id,
+            version=e.originator_version,
+            name=e.name,
+            lead_department_id=e.lead_department_id,
+            status="active",
+            members_count=0,
+            formed_at=e.timestamp,
+        )
+    )
+
+
+def _touch_group(conn: Connection, e: Any, **values: Any) -> None:
+    conn.execute(
+        update(working_groups)
+        .where(working_groups.c.id == e.originator_id)
+        .values(version=e.originator_version, **values)
+    )
+
+
+def _member_added(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(group_members).values(working_group_id=e.originator_id, person_id=e.person_id)
+    )
+    _touch_group(conn, e, members_count=working_groups.c.members_count + 1)
+
+
+def _member_removed(conn: Connection, e: Any) -> None:
+    conn.execute(
+        delete(group_members).where(
+            group_members.c.working_group_id == e.originator_id,
+            group_members.c.person_id == e.person_id,
+        )
+    )
+    _touch_group(conn, e, members_count=working_groups.c.members_count - 1)
+
+
+def _department_registered(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(departments).values(
+            id=e.originator_id,
+            version=e.originator_version,
+            name=e.name,
+            short_name=e.short_name,
+            kind=e.kind,
+        )
+    )
+
+
+def _touch_department(conn: Connection, e: Any, **values: Any) -> None:
+    conn.execute(
+        update(departments)
+        .where(departments.c.id == e.originator_id)
+        .values(version=e.originator_version, **values)
+    )
+
+
+def _person_registered(conn: Connection, e: Any) -> None:
+    conn.execute(
+        insert(people).values(
+            id=e.originator_id,
+            version=e.originator_version,
+            department_id=e.department_id,
+            active=True,
+            roles="",
+        )
+    )
+
+
+def _touch_person(conn: Connection, e: Any, **values: Any) -> None:
+    conn.execute(
+        update(people)
+        .where(people.c.id == e.originator_id)
+        .values(version=e.originator_version, **values)
+    )
+
+
+def _roles_changed(grant: bool) -> Handler:
+    def handle(conn: Connection, e: Any) -> None:
+        current = conn.execute(
+            select(people.c.roles).where(people.c.id == e.originator_id)
+        ).scalar_one()
+        roles = [r for r in current.split() if r != e.role]
+        if grant:
+            roles.append(e.role)
+        _touch_person(conn, e, roles=" ".join(roles))
+
+    return handle
+
+
+def _version_only(touch: Callable[..., None]) -> Handler:
+    return lambda conn, e: touch(conn, e)
+
+
+HANDLERS: dict[str, Handler] = {
+    "Idea.Submitted": _idea_submitted,
+    "Idea.Revised": _idea_revised,
+    "Idea.Commented": _idea_commented,
+    "Idea.SupportPledged": _support_pledged,
+    "Idea.SupportWithdrawn": _support_withdrawn,
+    "Idea.Assessed": _assessed,
+    "Idea.QuickWinOverridden": _quick_win_overridden,
+    "Idea.AssignedToWorkingGroup": _status_change(
+        "in_working_group", working_group_id=lambda e: e.working_group_id
+    ),
+    "Idea.Recommended": _version_only(_touch_idea),
+    "Idea.Accepted": _idea_accepted,
+    "Idea.Rejected": _status_change("rejected"),
+    "Idea.Parked": _status_change("parked"),
+    "Idea.Reopened": _status_change("in_review", working_group_id=lambda e: None),
+    "Idea.MergedInto": _status_change("merged", merged_into=lambda e: e.other_idea_id),
+    "Idea.Withdrawn": _status_change("withdrawn"),
+    "Measure.Planned": _measure_planned,
+    "Measure.GoalSet": _measure_status(None, goals_count=measures.c.goals_count + 1),
+    "Measure.GoalRevised": _measure_status(None),
+    "Measure.ApproachNoted": _measure_status(None),
+    "Measure.MilestoneAdded": _milestone_added,
+    "Measure.MilestoneReached": _milestone_reached,
+    "Measure.ProgressReported": _measure_status("in_progress", progress=lambda e: e.percent),
+    "Measure.Blocked": _measure_status(None, blocked=True),
+    "Measure.Unblocked": _measure_status(None, blocked=False),
+    "Measure.Implemented": _measure_status(
+        "implemented",
+        progress=100,
+        implemented_on=lambda e: e.implemented_on,
+        implemented_at=lambda e: e.timestamp,
+    ),
+    "Measure.BenefitRecorded": _benefit_recorded,
+    "Measure.Cancelled": _measure_status("cancelled"),
+    "WorkingGroup.Formed": _group_formed,
+    "WorkingGroup.MemberAdded": _member_added,
+    "WorkingGroup.MemberRemoved": _member_removed,
+    "WorkingGroup.MeetingRecorded": _version_only(_touch_group),
+    "WorkingGroup.Dissolved": lambda conn, e: _touch_group(conn, e, status="dissolved"),
+    "Department.Registered": _department_registered,
+    "Department.Renamed": lambda conn, e: _touch_department(
+        conn, e, name=e.name, short_name=e.short_name
+    ),
+    "Department.Reclassified": lambda conn, e: _touch_department(conn, e, kind=e.kind),
+    "Person.Registered": _person_registered,
+    "Person.MovedToDepartment": lambda conn, e: _touch_person(
+        conn, e, department_id=e.department_id
+    ),
+    "Person.RoleGranted": _roles_changed(grant=True),
+    "Person.RoleRevoked": _roles_changed(grant=False),
+    "Person.Deactivated": lambda conn, e: _touch_person(conn, e, active=False),
+    "Person.Reactivated": lambda conn, e: _touch_person(conn, e, active=True),
+}

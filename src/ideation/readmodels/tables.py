@@ -1,0 +1,215 @@
+"""Read-model tables: derived from the event log, disposable, rebuilt when their schema changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+)
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on both databases (SQLite stores them naive, in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+# Bump whenever a table below changes: start-up then drops and rebuilds every read model
+# from the event log (our documented equivalent of a migration; the event store is untouched).
+SCHEMA_VERSION = 1
+
+# The tracking row of the one projection that maintains every table below.
+PROJECTION_NAME = "planner"
+
+metadata = MetaData()
+
+tracking = Table(
+    "rm_tracking",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+meta = Table(
+    "rm_meta",
+    metadata,
+    Column("key", String(50), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+ideas = Table(
+    "rm_ideas",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("summary", String(500), nullable=False),
+    Column("department_id", Uuid, nullable=False, index=True),
+    Column("submitted_by", Uuid, nullable=False),
+    Column("status", String(30), nullable=False, index=True),
+    Column("stage", String(30), nullable=False, index=True),
+    Column("quick_win", Boolean, nullable=False, index=True),
+    Column("quick_win_override", Boolean, nullable=True),
+    Column("impact", Integer, nullable=True),
+    Column("effort", Integer, nullable=True),
+    Column("expected_weeks", Integer, nullable=True),
+    Column("support_count", Integer, nullable=False),
+    Column("comment_count", Integer, nullable=False),
+    Column("working_group_id", Uuid, nullable=True, index=True),
+    Column("measure_id", Uuid, nullable=True),
+    Column("merged_into", Uuid, nullable=True),
+    Column("submitted_at", UTCDateTime(), nullable=False, index=True),
+    Column("updated_at", UTCDateTime(), nullable=False, index=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+)
+
+idea_themes = Table(
+    "rm_idea_themes",
+    metadata,
+    Column("idea_id", Uuid, primary_key=True),
+    Column("theme", String(60), primary_key=True, index=True),
+)
+
+idea_supports = Table(
+    "rm_idea_supports",
+    metadata,
+    Column("idea_id", Uuid, primary_key=True),
+    Column("department_id", Uuid, primary_key=True, index=True),
+    Column("pledged_at", UTCDateTime(), nullable=False),
+)
+
+comments = Table(
+    "rm_comments",
+    metadata,
+    Column("idea_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("comment_id", Uuid, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("person_id", Uuid, nullable=False),
+    Column("written_at", UTCDateTime(), nullable=False),
+)
+
+measures = Table(
+    "rm_measures",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("idea_id", Uuid, nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("working_group_id", Uuid, nullable=False, index=True),
+    Column("owner_department_id", Uuid, nullable=False, index=True),
+    Column("quick_win", Boolean, nullable=False),
+    Column("status", String(30), nullable=False, index=True),
+    Column("progress", Integer, nullable=False),
+    Column("blocked", Boolean, nullable=False),
+    Column("goals_count", Integer, nullable=False),
+    Column("next_milestone_title", String(200), nullable=True),
+    Column("next_milestone_due", Date, nullable=True),
+    Column("implemented_on", Date, nullable=True),
+    Column("implemented_at", UTCDateTime(), nullable=True),
+    Column("planned_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+milestones = Table(
+    "rm_milestones",
+    metadata,
+    Column("milestone_id", Uuid, primary_key=True),
+    Column("measure_id", Uuid, nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("reached_on", Date, nullable=True),
+)
+
+benefits = Table(
+    "rm_benefits",
+    metadata,
+    Column("measure_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("department_id", Uuid, nullable=False, index=True),
+    Column("description", Text, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+)
+
+working_groups = Table(
+    "rm_working_groups",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("lead_department_id", Uuid, nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("members_count", Integer, nullable=False),
+    Column("formed_at", UTCDateTime(), nullable=False),
+)
+
+group_members = Table(
+    "rm_group_members",
+    metadata,
+    Column("working_group_id", Uuid, primary_key=True),
+    Column("person_id", Uuid, primary_key=True, index=True),
+)
+
+departments = Table(
+    "rm_departments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("short_name", String(30), nullable=False),
+    Column("kind", String(30), nullable=False),
+)
+
+people = Table(
+    "rm_people",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("department_id", Uuid, nullable=False, index=True),
+    Column("active", Boolean, nullable=False),
+    Column("roles", String(200), nullable=False),  # space-separated role codes
+)
+
+activity = Table(
+    "rm_activity",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("occurred_at", UTCDateTime(), nullable=False, index=True),
+    Column("aggregate_type", String(50), nullable=False, index=True),
+    Column("aggregate_id", Uuid, nullable=False, index=True),
+    Column("aggregate_version", Integer, nullable=False),
+    Column("event_type", String(80), nullable=False, index=True),
+    Column("actor_person_id", Uuid, nullable=True, index=True),
+    Column("actor_department_id", Uuid, nullable=True, index=True),
+    Column("actor_role", String(30), nullable=True),
+    Column("reason", Text, nullable=True),
+)
+
+# Tables that hold projected state (everything but the bookkeeping tables).
+PROJECTED_TABLES = [t for t in metadata.sorted_tables if t.name not in ("rm_tracking", "rm_meta")]
