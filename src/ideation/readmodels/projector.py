@@ -81,7 +81,11 @@ class Projector:
         batches = 0
         position = self.position()
         while max_batches is None or batches < max_batches:
-            fetched, count, position = self._apply_one_batch(batch_size)
+            outcome = self._apply_one_batch(batch_size, seen=position)
+            if outcome is None:  # the read models were reset meanwhile: start over
+                position = self.position()
+                continue
+            fetched, count, position = outcome
             applied += count
             batches += 1
             if progress is not None:
@@ -114,19 +118,22 @@ class Projector:
 
     # -- internals -----------------------------------------------------------
 
-    def _apply_one_batch(self, batch_size: int) -> tuple[int, int, int]:
-        """Return (notifications fetched, notifications applied, tracking position)."""
+    def _apply_one_batch(self, batch_size: int, *, seen: int) -> tuple[int, int, int] | None:
+        """Return (notifications fetched, notifications applied, tracking position).
+
+        `seen` is a recent tracking position (read without the lock). None means the
+        position went backwards meanwhile (a rebuild reset it) and the batch was not used.
+        """
         # Read the log before taking the tracking lock: on SQLite the lock is the database's
         # write lock, and the library's own reader may wait for an in-process writer that
         # itself waits for that lock.
-        seen = self.position()
         notifications = self.recorder.select_notifications(start=seen + 1, limit=batch_size)
         if not notifications:
             return 0, 0, seen
         with self.engine.begin() as conn:
             position = self._lock_tracking(conn)
             if position < seen:
-                return len(notifications), 0, position  # reset meanwhile: fetch again
+                return None
             # Another projector may have applied part of the batch meanwhile: skip that part.
             fresh = [n for n in notifications if n.id > position]
             for notification in fresh:
