@@ -60,3 +60,21 @@ def test_a_changed_read_model_schema_rebuilds_from_the_log_and_leaves_the_events
         assert version.scalar_one() == str(SCHEMA_VERSION)
     assert title == "Überlebt den Umbau"
     assert restarted.read_models.projector.position() == restarted.recorder.max_notification_id()
+
+
+def test_re_delivered_notifications_are_not_applied_twice(backend: Backend) -> None:
+    app = backend.build()
+    cast = make_cast(app)
+    idea = app.submit_idea(cast.member, title="Nur einmal zählen", summary="s")
+    app.comment_on_idea(cast.other_member, idea, 1, "eins")
+    projector = app.read_models.projector
+
+    # A stale projector that believes it is at position 0 fetches the whole log again.
+    fetched, applied, position = projector._apply_one_batch(1000, seen=0)
+
+    assert (fetched, applied) == (event_count(app), 0)
+    assert position == app.recorder.max_notification_id()
+    with app.read_models.engine.connect() as conn:
+        comments = conn.execute(select(ideas.c.comment_count).where(ideas.c.id == idea))
+        assert comments.scalar_one() == 1
+        assert len(conn.execute(select(activity.c.position)).all()) == event_count(app)
