@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from uuid import UUID
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from ideation.readmodels import asof, queries
 from ideation.readmodels.projector import CatchUpResult, Projector
+from ideation.readmodels.views import (
+    Dashboard,
+    DepartmentRow,
+    Funnel,
+    IdeaPage,
+    MeasureRow,
+    PlannerAsOf,
+    SimilarIdea,
+    ThemeCount,
+    WorkingGroupRow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +32,12 @@ CATCH_UP_ATTEMPTS = 3
 
 
 class ReadModels:
-    """Read-model tables, kept current by `projector`, read through `engine`."""
+    """Read-model tables, kept current by `projector`, read through `engine`.
+
+    Every query first catches up if the log moved on (read your writes in embedded mode),
+    then reads in one transaction, so the figures of one answer agree with each other.
+    Invalid filter values raise `queries.InvalidQuery` (a ValueError with a German message).
+    """
 
     def __init__(self, projector: Projector, engine: Engine) -> None:
         self.projector = projector
@@ -40,3 +61,135 @@ class ReadModels:
         """Catch up only when the log has moved past the tracking position (cheap check)."""
         if self.projector.is_behind():
             self.catch_up()
+
+    # -- queries -------------------------------------------------------------------
+
+    def list_ideas(
+        self,
+        *,
+        status: str | Sequence[str] | None = None,
+        stage: str | Sequence[str] | None = None,
+        department_id: UUID | str | None = None,
+        theme: str | None = None,
+        quick_win: bool | None = None,
+        working_group_id: UUID | str | None = None,
+        text: str | None = None,
+        sort: str | None = None,
+        direction: str | None = None,
+        page: int = 1,
+        page_size: int = queries.DEFAULT_PAGE_SIZE,
+    ) -> IdeaPage:
+        """One page of ideas; see `queries.list_ideas` for filters and sort keys."""
+        with self._reading() as conn:
+            return queries.list_ideas(
+                conn,
+                status=status,
+                stage=stage,
+                department_id=department_id,
+                theme=theme,
+                quick_win=quick_win,
+                working_group_id=working_group_id,
+                text=text,
+                sort=sort,
+                direction=direction,
+                page=page,
+                page_size=page_size,
+            )
+
+    def search_ideas(
+        self, text: str, *, page: int = 1, page_size: int = queries.DEFAULT_PAGE_SIZE
+    ) -> IdeaPage:
+        """Full-text search over titles, summaries and comments, best match first.
+
+        A query without words (empty, only punctuation) finds nothing.
+        """
+        if isinstance(text, str) and not text.strip():
+            page, page_size = queries.check_page(page, page_size)
+            return IdeaPage(rows=(), total=0, page=page, page_size=page_size, pages=1)
+        return self.list_ideas(text=text, sort="relevance", page=page, page_size=page_size)
+
+    def list_themes(self) -> list[ThemeCount]:
+        """Every theme in use with its number of ideas, most used first."""
+        with self._reading() as conn:
+            return queries.list_themes(conn)
+
+    def list_measures(
+        self,
+        *,
+        stage: str | Sequence[str] | None = None,
+        owner_department_id: UUID | str | None = None,
+        quick_win: bool | None = None,
+        working_group_id: UUID | str | None = None,
+        blocked: bool | None = None,
+        sort: str = "updated",
+        limit: int | None = None,
+    ) -> list[MeasureRow]:
+        """Measures with their benefits; see `queries.list_measures`."""
+        with self._reading() as conn:
+            return queries.list_measures(
+                conn,
+                stage=stage,
+                owner_department_id=owner_department_id,
+                quick_win=quick_win,
+                working_group_id=working_group_id,
+                blocked=blocked,
+                sort=sort,
+                limit=limit,
+            )
+
+    def list_working_groups(self, *, include_dissolved: bool = True) -> list[WorkingGroupRow]:
+        """Working groups by name with open ideas and running measures."""
+        with self._reading() as conn:
+            return queries.list_working_groups(conn, include_dissolved=include_dissolved)
+
+    def list_departments(self) -> list[DepartmentRow]:
+        """Departments by name with ideas, supports, measures and benefits counted."""
+        with self._reading() as conn:
+            return queries.list_departments(conn)
+
+    def funnel(self) -> Funnel:
+        """Ideas per visible stage."""
+        with self._reading() as conn:
+            return queries.funnel(conn)
+
+    def dashboard(self, *, latest: int = 5) -> Dashboard:
+        """Funnel, quick wins (the `latest` implemented ones), medians, department figures."""
+        with self._reading() as conn:
+            return queries.dashboard(conn, latest=latest)
+
+    def similar_ideas(
+        self,
+        title: str,
+        summary: str = "",
+        *,
+        limit: int = 5,
+        min_score: int = queries.DEFAULT_MIN_SIMILARITY,
+        exclude_idea_id: UUID | None = None,
+    ) -> list[SimilarIdea]:
+        """Existing ideas resembling a draft, most similar first ("Ähnliche Ideen")."""
+        with self._reading() as conn:
+            return queries.similar_ideas(
+                conn,
+                title,
+                summary,
+                limit=limit,
+                min_score=min_score,
+                exclude_idea_id=exclude_idea_id,
+            )
+
+    def planner_as_of(self, moment: dt.datetime) -> PlannerAsOf:
+        """The funnel and every idea as they were at `moment`, replayed from the events.
+
+        Replays the whole log up to the moment (see `asof.planner_as_of` for the cost).
+        """
+        return asof.planner_as_of(self.projector, moment)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection after catching up; one snapshot for the whole answer."""
+        self.catch_up_if_behind()
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield conn

@@ -1,8 +1,31 @@
-"""German full-text search over ideas: SQLite FTS5 or PostgreSQL tsvector('german')."""
+"""German full-text search over ideas: SQLite FTS5 or PostgreSQL tsvector('german').
+
+One search document per idea holds its title, summary and comments, folded the German way
+(lower case, ß → ss, umlauts and other accents without their marks) plus, for every word with
+an umlaut, its transliteration (ä → ae, ö → oe, ü → ue). Queries are folded the same way, so
+"Straße", "strasse" and "STRASSE" find the same ideas, and so do "Grünfläche", "grunflache"
+and "gruenflaeche".
+
+Every word of a query is a prefix, so a compound word is found by its first part
+("bewässer" finds "Bewässerung", "grünfläche" finds "Grünflächenpflege"):
+
+- SQLite: an FTS5 table with the `unicode61 remove_diacritics 2` tokenizer; each query word
+  becomes a quoted prefix query after a light German suffix strip ("Sensoren" → "sensor*").
+- PostgreSQL: a GIN index over `to_tsvector('german', document) || to_tsvector('simple',
+  document)`; each query word matches if its German stem is a prefix of a stemmed word
+  ("bewässer" → 'bewass':*) or if it is a prefix of an unstemmed word (so a prefix typed
+  past the stem still matches while typing: "bewässeru" finds "Bewässerung").
+
+Common German function words ("der", "für", "und" …) are left out of queries, so
+"Bewässerung von Bäumen" does not need a word starting with "von". Query words are runs of
+letters and digits only: quotes, `*`, `:`, parentheses or OR/NOT typed by a user are taken
+as plain text and never reach the query language.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from uuid import UUID
 
 from sqlalchemy import select, text
@@ -12,17 +35,79 @@ from ideation.readmodels.tables import comments, ideas
 
 SEARCH_TABLE = "rm_idea_search"
 MIN_PREFIX_LENGTH = 2
-_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_TERMS = 16
+MAX_RESULTS = 1000
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+_PG_INDEX = f"{SEARCH_TABLE}_tsv"
+_PG_OLD_INDEXES = (f"{SEARCH_TABLE}_fts",)
+# The same expression in the index and in every query, so PostgreSQL uses the index.
+_PG_VECTOR = "(to_tsvector('german', document) || to_tsvector('simple', document))"
+
+# Suffixes stripped from SQLite query words (longest first), keeping at least 4 letters: a
+# light stand-in for PostgreSQL's German stemmer; a shorter prefix only finds more.
+_SUFFIXES = ("ungen", "ung", "ern", "em", "en", "er", "es", "e", "n", "s")
+_MIN_STEM_LENGTH = 4
+
+
+def _strip_marks(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
 
 
 def fold(value: str) -> str:
-    """Fold case the German way (ß → ss); umlauts stay and the index folds their dots."""
-    return value.casefold()
+    """Fold text the German way: lower case, ß → ss, accents and umlaut dots removed."""
+    return _strip_marks(value.casefold())
+
+
+def words(value: str) -> list[str]:
+    """The folded words (letters and digits) of a text, in order."""
+    return _WORD.findall(fold(value))
+
+
+# Common German function words, left out of queries (PostgreSQL's German stemmer drops most
+# of them too, so both databases answer alike).
+_STOP_WORD_TEXT = """
+    aber alle allem allen aller alles als also am an ans auch auf aus bei beim bin bis bist
+    da damit dann das dass dem den denn der des dessen die dies diese diesem diesen dieser
+    dieses doch dort du durch ein eine einem einen einer eines er es etwa euch für gegen
+    hat hatte hier ich ihr im in ins ist ja je jede jedem jeden jeder jedes kann kein keine
+    man mehr mit muss nach nicht noch nun nur ob oder ohne per pro sich sie sind so soll
+    sowie über um und uns unter vom von vor war waren was weil wenn werden wie wir wird wo
+    zu zum zur zwischen
+"""
+STOP_WORDS = frozenset(fold(w) for w in _STOP_WORD_TEXT.split())
 
 
 def search_terms(query: str) -> list[str]:
-    """Split a user's query into folded words usable as prefixes."""
-    return [w for w in _WORD.findall(fold(query)) if len(w) >= MIN_PREFIX_LENGTH]
+    """Split a user's query into folded words usable as prefixes (function words dropped).
+
+    If the query holds nothing but function words, they are kept: "die" still finds "Dienst".
+    """
+    terms = list(dict.fromkeys(w for w in words(query) if len(w) >= MIN_PREFIX_LENGTH))
+    content = [w for w in terms if w not in STOP_WORDS]
+    return (content or terms)[:MAX_QUERY_TERMS]
+
+
+def light_stem(term: str) -> str:
+    """Strip one common German inflection suffix, keeping at least four letters."""
+    for suffix in _SUFFIXES:
+        if term.endswith(suffix) and len(term) - len(suffix) >= _MIN_STEM_LENGTH:
+            return term[: -len(suffix)]
+    return term
+
+
+def search_document(parts: list[str]) -> str:
+    """The indexed text: the folded parts, then transliterations of words with umlauts."""
+    joined = "\n".join(parts)
+    transliterated = dict.fromkeys(
+        w.translate(_TRANSLITERATION)
+        for w in _WORD.findall(joined.casefold())
+        if any(ch in w for ch in "äöü")
+    )
+    return "\n".join([fold(joined), " ".join(transliterated)]).strip()
 
 
 def create_search_index(conn: Connection) -> None:
@@ -34,19 +119,18 @@ def create_search_index(conn: Connection) -> None:
                 "idea_id UNINDEXED, document, tokenize='unicode61 remove_diacritics 2')"
             )
         )
-    else:
-        conn.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} "
-                "(idea_id uuid PRIMARY KEY, document text NOT NULL)"
-            )
+        return
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} "
+            "(idea_id uuid PRIMARY KEY, document text NOT NULL)"
         )
-        conn.execute(
-            text(
-                f"CREATE INDEX IF NOT EXISTS {SEARCH_TABLE}_fts ON {SEARCH_TABLE} "
-                "USING GIN (to_tsvector('german', document))"
-            )
-        )
+    )
+    for old in _PG_OLD_INDEXES:
+        conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
+    conn.execute(
+        text(f"CREATE INDEX IF NOT EXISTS {_PG_INDEX} ON {SEARCH_TABLE} USING GIN ({_PG_VECTOR})")
+    )
 
 
 def drop_search_index(conn: Connection) -> None:
@@ -62,11 +146,9 @@ def reindex_idea(conn: Connection, idea_id: UUID) -> None:
     texts = conn.execute(
         select(comments.c.text).where(comments.c.idea_id == idea_id).order_by(comments.c.version)
     ).scalars()
-    document = "\n".join([row.title, row.summary, *texts])
+    document = search_document([row.title, row.summary, *texts])
     key = idea_id.hex if conn.dialect.name == "sqlite" else idea_id
     conn.execute(text("DELETE FROM rm_idea_search WHERE idea_id = :id"), {"id": key})
-    if conn.dialect.name == "sqlite":
-        document = fold(document)
     conn.execute(
         text("INSERT INTO rm_idea_search (idea_id, document) VALUES (:id, :doc)"),
         {"id": key, "doc": document},
@@ -77,37 +159,42 @@ def matching_idea_ids(conn: Connection, query: str, *, any_term: bool = False) -
     """Ideas whose title, summary or comments contain every word of the query as a prefix.
 
     With `any_term`, one matching word is enough (used to find candidates for similarity).
-    Results are ranked best first.
+    Results are ranked best first (at most 1000). A query without words finds nothing.
     """
     terms = search_terms(query)
     if not terms:
         return []
-    joiner = " OR " if any_term else " AND "
     if conn.dialect.name == "sqlite":
-        # Each term is quoted, so FTS5 operators typed by a user are taken literally.
-        match = joiner.join('"' + t.replace('"', '""') + '"*' for t in terms)
-        rows = conn.execute(
-            text(
-                "SELECT idea_id FROM rm_idea_search WHERE rm_idea_search MATCH :match "
-                "ORDER BY rank LIMIT 1000"
-            ),
-            {"match": f"document : ({match})"},
-        )
-        return [UUID(hex=r.idea_id) for r in rows]
-    pg_joiner = " | " if any_term else " & "
-    tsquery = pg_joiner.join(_pg_lexeme(t) + ":*" for t in terms)
+        return _sqlite_matches(conn, terms, any_term)
+    return _postgres_matches(conn, terms, any_term)
+
+
+def _sqlite_matches(conn: Connection, terms: list[str], any_term: bool) -> list[UUID]:
+    # Each term is quoted, so FTS5 operators can never come from a user's query.
+    joiner = " OR " if any_term else " AND "
+    match = joiner.join('"' + light_stem(t).replace('"', '""') + '"*' for t in terms)
     rows = conn.execute(
         text(
-            "SELECT idea_id FROM rm_idea_search "
-            "WHERE to_tsvector('german', document) @@ to_tsquery('german', :q) "
-            "ORDER BY ts_rank(to_tsvector('german', document), to_tsquery('german', :q)) DESC "
-            "LIMIT 1000"
+            "SELECT idea_id FROM rm_idea_search WHERE rm_idea_search MATCH :match "
+            "ORDER BY rank LIMIT :limit"
         ),
-        {"q": tsquery},
+        {"match": f"document : ({match})", "limit": MAX_RESULTS},
     )
-    return [r.idea_id for r in rows]
+    return [UUID(hex=r.idea_id) for r in rows]
 
 
-def _pg_lexeme(term: str) -> str:
-    # Only word characters reach to_tsquery, so a user cannot inject tsquery operators.
-    return "".join(ch for ch in term if ch.isalnum()) or "_"
+def _postgres_matches(conn: Connection, terms: list[str], any_term: bool) -> list[UUID]:
+    # Per term: its German stem as a prefix OR the word itself as a prefix of an unstemmed
+    # word. Terms hold only letters and digits, so no tsquery operator can reach the query.
+    joiner = " || " if any_term else " && "
+    query = joiner.join(
+        f"(to_tsquery('german', :t{i}) || to_tsquery('simple', :t{i}))" for i in range(len(terms))
+    )
+    params = {f"t{i}": term + ":*" for i, term in enumerate(terms)}
+    # Only constants and generated placeholder names are formatted into the statement.
+    statement = text(
+        f"SELECT idea_id FROM {SEARCH_TABLE}, (SELECT {query} AS query) AS q "  # noqa: S608
+        f"WHERE {_PG_VECTOR} @@ q.query "
+        f"ORDER BY ts_rank({_PG_VECTOR}, q.query) DESC, idea_id LIMIT :limit"
+    )
+    return [r.idea_id for r in conn.execute(statement, {**params, "limit": MAX_RESULTS})]

@@ -1,0 +1,98 @@
+"""The planner as it was at a past moment (Stand am …), replayed from the events themselves.
+
+The current read model cannot answer this: it only knows the present. So the events up to
+the moment are replayed, through the same handlers as the projector, into a fresh in-memory
+SQLite database, and the same queries as for the live planner run there. The answer thus
+means exactly what the live pages mean, and cannot drift from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import ApplicationRecorder, Mapper
+from sqlalchemy import create_engine
+from sqlalchemy.pool import StaticPool
+
+from ideation.readmodels import queries
+from ideation.readmodels.handlers import apply_event
+from ideation.readmodels.schema import ensure_schema
+from ideation.readmodels.views import PlannerAsOf
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+class EventSource(Protocol):
+    """Where the events come from: the application or the projector (both have these)."""
+
+    recorder: ApplicationRecorder
+    mapper: Mapper[UUID]
+
+
+def planner_as_of(
+    events_source: EventSource, moment: dt.datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> PlannerAsOf:
+    """Return the funnel and every idea as they were at `moment` (aware; compared in UTC).
+
+    Cost: this reads and decodes the whole notification log (up to the last event stored
+    when the call starts) and applies every event with a timestamp at or before `moment`
+    to an in-memory database, so time and memory grow with the size of the log, not with
+    the size of the answer. It suits audit and political-round pages asked now and then;
+    pages that ask often should cache the answer per moment (a past moment's answer never
+    changes unless events are back-dated).
+
+    An aggregate's events are kept while their timestamps are at or before `moment`; once
+    one of them is later, its later versions are left out too, so each object is shown in a
+    state it really had, even if clocks disagreed across processes.
+    """
+    if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
+        raise queries.InvalidQuery("moment", "Der Zeitpunkt braucht Datum, Uhrzeit und Zeitzone.")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise queries.InvalidQuery("batch_size", "Die Stapelgröße muss ab 1 sein.")
+    moment = moment.astimezone(dt.UTC)
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    try:
+        ensure_schema(engine)
+        with engine.begin() as conn:
+            applied = 0
+            for position, event in _events_up_to(events_source, moment, batch_size):
+                apply_event(conn, position, event)
+                applied += 1
+        with engine.connect() as conn:
+            return PlannerAsOf(
+                moment=moment,
+                funnel=queries.funnel(conn),
+                ideas=tuple(queries.all_ideas(conn)),
+                events_applied=applied,
+            )
+    finally:
+        engine.dispose()
+
+
+def _events_up_to(
+    source: EventSource, moment: dt.datetime, batch_size: int
+) -> Iterator[tuple[int, Any]]:
+    """Yield (notification id, event) in log order for the events at or before `moment`."""
+    last = source.recorder.max_notification_id() or 0
+    cut_off: set[UUID] = set()  # aggregates with an event after the moment
+    start = 1
+    while start <= last:
+        notifications = source.recorder.select_notifications(
+            start=start, limit=batch_size, stop=last
+        )
+        if not notifications:
+            break
+        for notification in notifications:
+            if notification.originator_id in cut_off:
+                continue
+            event = source.mapper.to_domain_event(notification)
+            if event.timestamp > moment:
+                cut_off.add(notification.originator_id)
+                continue
+            yield notification.id, event
+        start = notifications[-1].id + 1

@@ -1,0 +1,211 @@
+"""What the read-model queries return: small frozen records of plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    """An idea as a list shows it; `stage` is what a person sees (the measure's once accepted)."""
+
+    id: UUID
+    version: int
+    title: str
+    summary: str
+    department_id: UUID
+    submitted_by: UUID
+    status: str
+    status_label: str
+    stage: str
+    stage_label: str
+    quick_win: bool
+    quick_win_overridden: bool
+    impact: int | None
+    effort: int | None
+    expected_weeks: int | None
+    support_count: int
+    comment_count: int
+    themes: tuple[str, ...]
+    working_group_id: UUID | None
+    measure_id: UUID | None
+    merged_into: UUID | None
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class IdeaPage:
+    """One page of a filtered, sorted idea list; `total` counts every matching idea."""
+
+    rows: tuple[IdeaRow, ...]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class BenefitRow:
+    """The value a measure brought to a named department (Mehrwert)."""
+
+    department_id: UUID
+    description: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure as a list shows it, with the benefits recorded for it."""
+
+    id: UUID
+    version: int
+    idea_id: UUID
+    title: str
+    working_group_id: UUID
+    owner_department_id: UUID
+    quick_win: bool
+    status: str
+    status_label: str
+    progress: int
+    blocked: bool
+    goals_count: int
+    next_milestone_title: str | None
+    next_milestone_due: dt.date | None
+    implemented_on: dt.date | None
+    implemented_at: dt.datetime | None
+    planned_at: dt.datetime
+    updated_at: dt.datetime
+    benefits: tuple[BenefitRow, ...]
+
+
+@dataclass(frozen=True)
+class WorkingGroupRow:
+    """A working group with the ideas it currently refines and the measures it runs."""
+
+    id: UUID
+    version: int
+    name: str
+    lead_department_id: UUID
+    status: str
+    status_label: str
+    members_count: int
+    open_ideas: int
+    running_measures: int
+    formed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    """A department or municipal company with what it put in and got out (Mehrwerte)."""
+
+    id: UUID
+    name: str
+    short_name: str
+    kind: str
+    ideas_submitted: int
+    supports_pledged: int
+    measures_owned: int
+    benefits_received: int
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme and how many ideas carry it."""
+
+    theme: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SimilarIdea:
+    """An existing idea that resembles a draft ("Ähnliche Ideen"); score from 0 to 100."""
+
+    id: UUID
+    title: str
+    summary: str
+    stage: str
+    stage_label: str
+    score: int
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """How many ideas are at one visible stage; `closed` for the stages that end the way."""
+
+    stage: str
+    label: str
+    count: int
+    closed: bool
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Ideas per visible stage: the way in STAGE_SEQUENCE order, then the closed stages."""
+
+    stages: tuple[FunnelStage, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(s.count for s in self.stages)
+
+    @property
+    def way(self) -> tuple[FunnelStage, ...]:
+        """The stages from submission to implementation."""
+        return tuple(s for s in self.stages if not s.closed)
+
+    @property
+    def closed(self) -> tuple[FunnelStage, ...]:
+        """Rejected, parked, merged, withdrawn, cancelled."""
+        return tuple(s for s in self.stages if s.closed)
+
+    def count(self, stage: str) -> int:
+        """The number of ideas at `stage` (0 for an unknown stage)."""
+        return next((s.count for s in self.stages if s.stage == stage), 0)
+
+    def as_dict(self) -> dict[str, int]:
+        """Stage key → count, in funnel order."""
+        return {s.stage: s.count for s in self.stages}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The figures of the coordination's dashboard.
+
+    Medians are in days (one decimal) and None without data; `decisions_counted` and
+    `implementations_counted` say how many ideas and measures each median is taken over.
+    """
+
+    funnel: Funnel
+    quick_wins_implemented: int
+    latest_quick_wins: tuple[MeasureRow, ...]
+    median_days_to_decision: float | None
+    decisions_counted: int
+    median_days_to_implementation: float | None
+    implementations_counted: int
+    departments: tuple[DepartmentRow, ...]
+
+
+@dataclass(frozen=True)
+class PlannerAsOf:
+    """The planner as it was at `moment`, replayed from the events up to it (Stand am …).
+
+    `ideas` holds every idea that existed then, oldest submission first; `events_applied`
+    counts the events replayed.
+    """
+
+    moment: dt.datetime
+    funnel: Funnel
+    ideas: tuple[IdeaRow, ...]
+    events_applied: int
