@@ -55,10 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def _projections(args: argparse.Namespace) -> int:
     """Run the projector as a worker, or rebuild every read model with a progress bar."""
     from tqdm import tqdm
@@ -91,3 +87,7 @@ def _projections(args: argparse.Namespace) -> int:
     print(f"Projektor läuft ab Stand {projector.position()}; Strg+C beendet.", flush=True)
     projector.run(stop, poll_interval=args.poll_interval, batch_size=args.batch_size)
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
 from ideation.readmodels import queries
-from ideation.readmodels.handlers import apply_event
+from ideation.readmodels.handlers import project_batch
 from ideation.readmodels.schema import ensure_schema
 from ideation.readmodels.views import PlannerAsOf
 
@@ -59,10 +59,7 @@ def planner_as_of(
     try:
         ensure_schema(engine)
         with engine.begin() as conn:
-            applied = 0
-            for position, event in _events_up_to(events_source, moment, batch_size):
-                apply_event(conn, position, event)
-                applied += 1
+            applied = project_batch(conn, _events_up_to(events_source, moment, batch_size))
         with engine.connect() as conn:
             return PlannerAsOf(
                 moment=moment,

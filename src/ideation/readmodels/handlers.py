@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -38,33 +38,53 @@ def event_type(event: Any) -> str:
     return type(event).__qualname__
 
 
-def apply_event(conn: Connection, position: int, event: Any) -> None:
-    """Project one event: its activity row, then the state it changes."""
-    record_activity(conn, position, event)
-    handler = HANDLERS.get(event_type(event))
-    if handler is not None:
-        handler(conn, event)
+# Events that change an idea's search document (title, summary or comments).
+SEARCH_EVENTS = {"Idea.Submitted", "Idea.Revised", "Idea.Commented"}
 
 
-def record_activity(conn: Connection, position: int, event: Any) -> None:
+def project_batch(conn: Connection, events: Iterable[tuple[int, Any]]) -> int:
+    """Project (position, event) pairs in log order; return how many were applied.
+
+    Per event: its state changes. Per batch: one insert of all activity rows, and one search
+    reindex per idea touched (an idea with many comments is indexed once, not per comment).
+    """
+    activity_rows: list[dict[str, Any]] = []
+    dirty_ideas: dict[UUID, None] = {}
+    for position, event in events:
+        kind = event_type(event)
+        activity_rows.append(activity_row(position, event))
+        if kind == "Idea.Submitted":
+            _idea_submitted(conn, event, search_key=position)
+        else:
+            handler = HANDLERS.get(kind)
+            if handler is not None:
+                handler(conn, event)
+        if kind in SEARCH_EVENTS:
+            dirty_ideas[event.originator_id] = None
+    if activity_rows:
+        conn.execute(insert(activity), activity_rows)
+    for idea_id in dirty_ideas:
+        search.reindex_idea(conn, idea_id)
+    return len(activity_rows)
+
+
+def activity_row(position: int, event: Any) -> dict[str, Any]:
     """One row per stored event, for audit pages (who, when, in which role, why)."""
     actor = getattr(event, "actor", None)
     reason = getattr(event, "reason", None) or getattr(event, "reasoning", None)
     kind = event_type(event)
-    conn.execute(
-        insert(activity).values(
-            position=position,
-            occurred_at=event.timestamp,
-            aggregate_type=kind.split(".")[0],
-            aggregate_id=event.originator_id,
-            aggregate_version=event.originator_version,
-            event_type=kind,
-            actor_person_id=actor.person_id if actor else None,
-            actor_department_id=actor.department_id if actor else None,
-            actor_role=actor.role if actor else None,
-            reason=reason,
-        )
-    )
+    return {
+        "position": position,
+        "occurred_at": event.timestamp,
+        "aggregate_type": kind.split(".")[0],
+        "aggregate_id": event.originator_id,
+        "aggregate_version": event.originator_version,
+        "event_type": kind,
+        "actor_person_id": actor.person_id if actor else None,
+        "actor_department_id": actor.department_id if actor else None,
+        "actor_role": actor.role if actor else None,
+        "reason": reason,
+    }
 
 
 # -- ideas ---------------------------------------------------------------------
@@ -78,10 +98,11 @@ def _touch_idea(conn: Connection, event: Any, **values: Any) -> None:
     )
 
 
-def _idea_submitted(conn: Connection, e: Any) -> None:
+def _idea_submitted(conn: Connection, e: Any, *, search_key: int) -> None:
     conn.execute(
         insert(ideas).values(
             id=e.originator_id,
+            search_key=search_key,
             version=e.originator_version,
             title=e.title,
             summary=e.summary,
@@ -98,7 +119,6 @@ def _idea_submitted(conn: Connection, e: Any) -> None:
         )
     )
     _replace_themes(conn, e.originator_id, e.themes)
-    search.reindex_idea(conn, e.originator_id)
 
 
 def _replace_themes(conn: Connection, idea_id: UUID, themes: list[str]) -> None:
@@ -112,13 +132,11 @@ def _idea_revised(conn: Connection, e: Any) -> None:
     _touch_idea(conn, e, **columns)
     if "themes" in e.changes:
         _replace_themes(conn, e.originator_id, e.changes["themes"])
-    if columns:
-        search.reindex_idea(conn, e.originator_id)
 
 
 def _idea_commented(conn: Connection, e: Any) -> None:
     count = conn.execute(
-        select(func.count()).select_from(comments).where(comments.c.idea_id == e.originator_id)
+        select(ideas.c.comment_count).where(ideas.c.id == e.originator_id)
     ).scalar_one()
     conn.execute(
         insert(comments).values(
@@ -131,7 +149,6 @@ def _idea_commented(conn: Connection, e: Any) -> None:
         )
     )
     _touch_idea(conn, e, comment_count=ideas.c.comment_count + 1)
-    search.reindex_idea(conn, e.originator_id)
 
 
 def _support_pledged(conn: Connection, e: Any) -> None:
@@ -408,7 +425,6 @@ def _version_only(touch: Callable[..., None]) -> Handler:
 
 
 HANDLERS: dict[str, Handler] = {
-    "Idea.Submitted": _idea_submitted,
     "Idea.Revised": _idea_revised,
     "Idea.Commented": _idea_commented,
     "Idea.SupportPledged": _support_pledged,

@@ -11,7 +11,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ideation.readmodels.handlers import apply_event
+from ideation.readmodels.handlers import project_batch
 from ideation.readmodels.schema import ensure_schema, reset_read_models
 from ideation.readmodels.tables import PROJECTION_NAME, tracking
 
@@ -136,8 +136,7 @@ class Projector:
                 return None
             # Another projector may have applied part of the batch meanwhile: skip that part.
             fresh = [n for n in notifications if n.id > position]
-            for notification in fresh:
-                apply_event(conn, notification.id, self.mapper.to_domain_event(notification))
+            project_batch(conn, ((n.id, self.mapper.to_domain_event(n)) for n in fresh))
             if fresh:
                 position = fresh[-1].id
                 conn.execute(

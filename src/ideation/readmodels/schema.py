@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
 from ideation.readmodels.search import create_search_index, drop_search_index
@@ -43,9 +43,15 @@ def ensure_schema(engine: Engine) -> bool:
 
 
 def reset_tracking(conn: Connection, names: Iterable[str] = (PROJECTION_NAME,)) -> None:
-    """Set the tracking positions back to zero (the rows always exist after this)."""
-    conn.execute(delete(tracking))
-    conn.execute(insert(tracking), [{"name": name, "position": 0} for name in names])
+    """Set the tracking positions back to zero (the rows always exist after this).
+
+    Existing rows are updated, never deleted: a catch-up waiting for a row's lock must find
+    the row afterwards (and then starts over from zero).
+    """
+    for name in names:
+        reset = conn.execute(update(tracking).where(tracking.c.name == name).values(position=0))
+        if reset.rowcount == 0:
+            conn.execute(insert(tracking).values(name=name, position=0))
 
 
 def reset_read_models(conn: Connection) -> None:

@@ -140,18 +140,30 @@ def drop_search_index(conn: Connection) -> None:
 
 def reindex_idea(conn: Connection, idea_id: UUID) -> None:
     """Rebuild one idea's search document from its title, summary and comments."""
-    row = conn.execute(select(ideas.c.title, ideas.c.summary).where(ideas.c.id == idea_id)).first()
+    row = conn.execute(
+        select(ideas.c.title, ideas.c.summary, ideas.c.search_key).where(ideas.c.id == idea_id)
+    ).first()
     if row is None:
         return
     texts = conn.execute(
         select(comments.c.text).where(comments.c.idea_id == idea_id).order_by(comments.c.version)
     ).scalars()
     document = search_document([row.title, row.summary, *texts])
-    key = idea_id.hex if conn.dialect.name == "sqlite" else idea_id
-    conn.execute(text("DELETE FROM rm_idea_search WHERE idea_id = :id"), {"id": key})
+    if conn.dialect.name == "sqlite":
+        # FTS5 finds a row fast only by its rowid: the idea's stable search key.
+        params = {"key": row.search_key, "id": idea_id.hex, "doc": document}
+        conn.execute(text("DELETE FROM rm_idea_search WHERE rowid = :key"), params)
+        conn.execute(
+            text("INSERT INTO rm_idea_search (rowid, idea_id, document) VALUES (:key, :id, :doc)"),
+            params,
+        )
+        return
     conn.execute(
-        text("INSERT INTO rm_idea_search (idea_id, document) VALUES (:id, :doc)"),
-        {"id": key, "doc": document},
+        text(
+            "INSERT INTO rm_idea_search (idea_id, document) VALUES (:id, :doc) "
+            "ON CONFLICT (idea_id) DO UPDATE SET document = EXCLUDED.document"
+        ),
+        {"id": idea_id, "doc": document},
     )
 
 

@@ -68,6 +68,8 @@ ideas = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("version", Integer, nullable=False),
+    # The position of the idea's submission: a stable integer key for its search row.
+    Column("search_key", BigInteger, nullable=False, unique=True),
     Column("title", String(200), nullable=False),
     Column("summary", String(500), nullable=False),
     Column("department_id", Uuid, nullable=False, index=True),
