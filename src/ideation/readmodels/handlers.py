@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.dml import Update
 
 from ideation.domain.idea import comment_id
 from ideation.domain.rules import is_quick_win
@@ -87,36 +89,91 @@ def activity_row(position: int, event: Any) -> dict[str, Any]:
     }
 
 
-# -- ideas ---------------------------------------------------------------------
+# -- updating a row by id, with statements built once ---------------------------------
+
+
+@functools.cache
+def _update_statement(
+    table: Table,
+    set_columns: tuple[str, ...],
+    add_columns: tuple[str, ...],
+    first_columns: tuple[str, ...],
+) -> Update:
+    """UPDATE … WHERE id = :row_id, built once per shape (building costs more than running)."""
+    values: dict[str, Any] = {c: bindparam(f"set_{c}") for c in set_columns}
+    values |= {c: table.c[c] + bindparam(f"add_{c}") for c in add_columns}
+    values |= {c: func.coalesce(table.c[c], bindparam(f"first_{c}")) for c in first_columns}
+    return update(table).where(table.c.id == bindparam("row_id")).values(values)
+
+
+def _touch(
+    conn: Connection,
+    table: Table,
+    event: Any,
+    *,
+    add: dict[str, int] | None = None,
+    first: dict[str, Any] | None = None,
+    **values: Any,
+) -> None:
+    """Set `values`, add to counters (`add`), fill still-empty columns (`first`), bump version."""
+    values["version"] = event.originator_version
+    if "updated_at" in table.c:
+        values["updated_at"] = event.timestamp
+    add = add or {}
+    first = first or {}
+    statement = _update_statement(
+        table, tuple(sorted(values)), tuple(sorted(add)), tuple(sorted(first))
+    )
+    params = {"row_id": event.originator_id}
+    params |= {f"set_{k}": v for k, v in values.items()}
+    params |= {f"add_{k}": v for k, v in add.items()}
+    params |= {f"first_{k}": v for k, v in first.items()}
+    conn.execute(statement, params)
 
 
 def _touch_idea(conn: Connection, event: Any, **values: Any) -> None:
-    conn.execute(
-        update(ideas)
-        .where(ideas.c.id == event.originator_id)
-        .values(version=event.originator_version, updated_at=event.timestamp, **values)
-    )
+    _touch(conn, ideas, event, **values)
+
+
+def _touch_measure(conn: Connection, event: Any, **values: Any) -> None:
+    _touch(conn, measures, event, **values)
+
+
+def _touch_group(conn: Connection, event: Any, **values: Any) -> None:
+    _touch(conn, working_groups, event, **values)
+
+
+def _touch_department(conn: Connection, event: Any, **values: Any) -> None:
+    _touch(conn, departments, event, **values)
+
+
+def _touch_person(conn: Connection, event: Any, **values: Any) -> None:
+    _touch(conn, people, event, **values)
+
+
+# -- ideas ---------------------------------------------------------------------
 
 
 def _idea_submitted(conn: Connection, e: Any, *, search_key: int) -> None:
     conn.execute(
-        insert(ideas).values(
-            id=e.originator_id,
-            search_key=search_key,
-            version=e.originator_version,
-            title=e.title,
-            summary=e.summary,
-            department_id=e.department_id,
-            submitted_by=e.actor.person_id,
-            status="submitted",
-            stage="submitted",
-            quick_win=False,
-            quick_win_override=None,
-            support_count=0,
-            comment_count=0,
-            submitted_at=e.timestamp,
-            updated_at=e.timestamp,
-        )
+        insert(ideas),
+        {
+            "id": e.originator_id,
+            "search_key": search_key,
+            "version": e.originator_version,
+            "title": e.title,
+            "summary": e.summary,
+            "department_id": e.department_id,
+            "submitted_by": e.actor.person_id,
+            "status": "submitted",
+            "stage": "submitted",
+            "quick_win": False,
+            "quick_win_override": None,
+            "support_count": 0,
+            "comment_count": 0,
+            "submitted_at": e.timestamp,
+            "updated_at": e.timestamp,
+        },
     )
     _replace_themes(conn, e.originator_id, e.themes)
 
@@ -134,30 +191,35 @@ def _idea_revised(conn: Connection, e: Any) -> None:
         _replace_themes(conn, e.originator_id, e.changes["themes"])
 
 
+_COMMENT_COUNT = select(ideas.c.comment_count).where(ideas.c.id == bindparam("idea_id"))
+
+
 def _idea_commented(conn: Connection, e: Any) -> None:
-    count = conn.execute(
-        select(ideas.c.comment_count).where(ideas.c.id == e.originator_id)
-    ).scalar_one()
+    count = conn.execute(_COMMENT_COUNT, {"idea_id": e.originator_id}).scalar_one()
     conn.execute(
-        insert(comments).values(
-            idea_id=e.originator_id,
-            version=e.originator_version,
-            comment_id=comment_id(e.originator_id, count),
-            text=e.text,
-            person_id=e.actor.person_id,
-            written_at=e.timestamp,
-        )
+        insert(comments),
+        {
+            "idea_id": e.originator_id,
+            "version": e.originator_version,
+            "comment_id": comment_id(e.originator_id, count),
+            "text": e.text,
+            "person_id": e.actor.person_id,
+            "written_at": e.timestamp,
+        },
     )
-    _touch_idea(conn, e, comment_count=ideas.c.comment_count + 1)
+    _touch_idea(conn, e, add={"comment_count": 1})
 
 
 def _support_pledged(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(idea_supports).values(
-            idea_id=e.originator_id, department_id=e.department_id, pledged_at=e.timestamp
-        )
+        insert(idea_supports),
+        {
+            "idea_id": e.originator_id,
+            "department_id": e.department_id,
+            "pledged_at": e.timestamp,
+        },
     )
-    _touch_idea(conn, e, support_count=ideas.c.support_count + 1)
+    _touch_idea(conn, e, add={"support_count": 1})
 
 
 def _support_withdrawn(conn: Connection, e: Any) -> None:
@@ -167,7 +229,7 @@ def _support_withdrawn(conn: Connection, e: Any) -> None:
             idea_supports.c.department_id == e.department_id,
         )
     )
-    _touch_idea(conn, e, support_count=ideas.c.support_count - 1)
+    _touch_idea(conn, e, add={"support_count": -1})
 
 
 def _assessed(conn: Connection, e: Any) -> None:
@@ -201,7 +263,7 @@ def _status_change(status: str, **extra: Any) -> Handler:
     def handle(conn: Connection, e: Any) -> None:
         values = dict(status=status, stage=status, **{k: f(e) for k, f in extra.items()})
         if event_type(e) in DECISION_EVENTS:
-            values["decided_at"] = func.coalesce(ideas.c.decided_at, e.timestamp)
+            values["first"] = {"decided_at": e.timestamp}
         _touch_idea(conn, e, **values)
 
     return handle
@@ -213,7 +275,7 @@ def _idea_accepted(conn: Connection, e: Any) -> None:
         e,
         status="accepted",
         measure_id=e.measure_id,
-        decided_at=func.coalesce(ideas.c.decided_at, e.timestamp),
+        first={"decided_at": e.timestamp},
     )
     _refresh_idea_stage(conn, e.originator_id)
 
@@ -233,31 +295,24 @@ def _refresh_idea_stage(conn: Connection, idea_id: UUID) -> None:
 # -- measures --------------------------------------------------------------------
 
 
-def _touch_measure(conn: Connection, e: Any, **values: Any) -> None:
-    conn.execute(
-        update(measures)
-        .where(measures.c.id == e.originator_id)
-        .values(version=e.originator_version, updated_at=e.timestamp, **values)
-    )
-
-
 def _measure_planned(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(measures).values(
-            id=e.originator_id,
-            version=e.originator_version,
-            idea_id=e.idea_id,
-            title=e.title,
-            working_group_id=e.working_group_id,
-            owner_department_id=e.owner_department_id,
-            quick_win=e.quick_win,
-            status="planned",
-            progress=0,
-            blocked=False,
-            goals_count=0,
-            planned_at=e.timestamp,
-            updated_at=e.timestamp,
-        )
+        insert(measures),
+        {
+            "id": e.originator_id,
+            "version": e.originator_version,
+            "idea_id": e.idea_id,
+            "title": e.title,
+            "working_group_id": e.working_group_id,
+            "owner_department_id": e.owner_department_id,
+            "quick_win": e.quick_win,
+            "status": "planned",
+            "progress": 0,
+            "blocked": False,
+            "goals_count": 0,
+            "planned_at": e.timestamp,
+            "updated_at": e.timestamp,
+        },
     )
     _refresh_idea_stage(conn, e.idea_id)
 
@@ -279,13 +334,14 @@ def _measure_status(status: str | None, **values: Any) -> Handler:
 
 def _milestone_added(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(milestones).values(
-            milestone_id=e.milestone_id,
-            measure_id=e.originator_id,
-            title=e.title,
-            due_on=e.due_on,
-            reached_on=None,
-        )
+        insert(milestones),
+        {
+            "milestone_id": e.milestone_id,
+            "measure_id": e.originator_id,
+            "title": e.title,
+            "due_on": e.due_on,
+            "reached_on": None,
+        },
     )
     _touch_measure(conn, e, **_next_milestone(conn, e.originator_id))
 
@@ -314,13 +370,14 @@ def _next_milestone(conn: Connection, measure_id: UUID) -> dict[str, Any]:
 
 def _benefit_recorded(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(benefits).values(
-            measure_id=e.originator_id,
-            version=e.originator_version,
-            department_id=e.department_id,
-            description=e.description,
-            recorded_at=e.timestamp,
-        )
+        insert(benefits),
+        {
+            "measure_id": e.originator_id,
+            "version": e.originator_version,
+            "department_id": e.department_id,
+            "description": e.description,
+            "recorded_at": e.timestamp,
+        },
     )
     _touch_measure(conn, e)
 
@@ -330,23 +387,16 @@ def _benefit_recorded(conn: Connection, e: Any) -> None:
 
 def _group_formed(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(working_groups).values(
-            id=e.originator_id,
-            version=e.originator_version,
-            name=e.name,
-            lead_department_id=e.lead_department_id,
-            status="active",
-            members_count=0,
-            formed_at=e.timestamp,
-        )
-    )
-
-
-def _touch_group(conn: Connection, e: Any, **values: Any) -> None:
-    conn.execute(
-        update(working_groups)
-        .where(working_groups.c.id == e.originator_id)
-        .values(version=e.originator_version, **values)
+        insert(working_groups),
+        {
+            "id": e.originator_id,
+            "version": e.originator_version,
+            "name": e.name,
+            "lead_department_id": e.lead_department_id,
+            "status": "active",
+            "members_count": 0,
+            "formed_at": e.timestamp,
+        },
     )
 
 
@@ -354,7 +404,7 @@ def _member_added(conn: Connection, e: Any) -> None:
     conn.execute(
         insert(group_members).values(working_group_id=e.originator_id, person_id=e.person_id)
     )
-    _touch_group(conn, e, members_count=working_groups.c.members_count + 1)
+    _touch_group(conn, e, add={"members_count": 1})
 
 
 def _member_removed(conn: Connection, e: Any) -> None:
@@ -364,46 +414,32 @@ def _member_removed(conn: Connection, e: Any) -> None:
             group_members.c.person_id == e.person_id,
         )
     )
-    _touch_group(conn, e, members_count=working_groups.c.members_count - 1)
+    _touch_group(conn, e, add={"members_count": -1})
 
 
 def _department_registered(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(departments).values(
-            id=e.originator_id,
-            version=e.originator_version,
-            name=e.name,
-            short_name=e.short_name,
-            kind=e.kind,
-        )
-    )
-
-
-def _touch_department(conn: Connection, e: Any, **values: Any) -> None:
-    conn.execute(
-        update(departments)
-        .where(departments.c.id == e.originator_id)
-        .values(version=e.originator_version, **values)
+        insert(departments),
+        {
+            "id": e.originator_id,
+            "version": e.originator_version,
+            "name": e.name,
+            "short_name": e.short_name,
+            "kind": e.kind,
+        },
     )
 
 
 def _person_registered(conn: Connection, e: Any) -> None:
     conn.execute(
-        insert(people).values(
-            id=e.originator_id,
-            version=e.originator_version,
-            department_id=e.department_id,
-            active=True,
-            roles="",
-        )
-    )
-
-
-def _touch_person(conn: Connection, e: Any, **values: Any) -> None:
-    conn.execute(
-        update(people)
-        .where(people.c.id == e.originator_id)
-        .values(version=e.originator_version, **values)
+        insert(people),
+        {
+            "id": e.originator_id,
+            "version": e.originator_version,
+            "department_id": e.department_id,
+            "active": True,
+            "roles": "",
+        },
     )
 
 
@@ -442,7 +478,7 @@ HANDLERS: dict[str, Handler] = {
     "Idea.MergedInto": _status_change("merged", merged_into=lambda e: e.other_idea_id),
     "Idea.Withdrawn": _status_change("withdrawn"),
     "Measure.Planned": _measure_planned,
-    "Measure.GoalSet": _measure_status(None, goals_count=measures.c.goals_count + 1),
+    "Measure.GoalSet": _measure_status(None, add={"goals_count": 1}),
     "Measure.GoalRevised": _measure_status(None),
     "Measure.ApproachNoted": _measure_status(None),
     "Measure.MilestoneAdded": _milestone_added,
