@@ -6,12 +6,19 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format bench clean translations
+
+# Refresh the message catalogue after changing visible strings, then translate the .po file.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
+	$(BIN)/pybabel compile --use-fuzzy -d web/translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/pybabel compile --use-fuzzy -d web/translations
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -18,6 +18,10 @@ class Settings:
     database_url: str
     database_schema: str | None
     lock_timeout_seconds: int
+    environment: str = "development"
+    secret_key: str | None = None
+    feedback_email: str = "barrierefreiheit@musterstadt.example"
+    max_request_bytes: int = 1_000_000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,4 +36,9 @@ class Settings:
             database_url=database_url,
             database_schema=env.get("IDEATION_DATABASE_SCHEMA") or None,
             lock_timeout_seconds=int(env.get("IDEATION_LOCK_TIMEOUT_SECONDS") or 10),
+            environment=env.get("IDEATION_ENV") or "development",
+            secret_key=env.get("IDEATION_SECRET_KEY") or None,
+            feedback_email=env.get("IDEATION_FEEDBACK_EMAIL")
+            or "barrierefreiheit@musterstadt.example",
+            max_request_bytes=int(env.get("IDEATION_MAX_REQUEST_BYTES") or 1_000_000),
         )

@@ -9,20 +9,20 @@ from ideation.entrypoints.demo import seed_demo_city
 from ideation.entrypoints.flask_app import create_app
 
 
-def test_the_status_page_answers_in_german_with_the_event_count(tmp_path: Path) -> None:
+def test_the_start_page_counts_ideas_per_stage_after_seeding(tmp_path: Path) -> None:
     app = create_app({"IDEATION_INSTANCE_PATH": str(tmp_path)})
     client = app.test_client()
 
     fresh = client.get("/")
     assert fresh.status_code == 200
-    assert '<html lang="de">' in fresh.text
-    assert "<dd>0</dd>" in fresh.text
     assert "<dt>Eingerichtet</dt><dd>nein</dd>" in fresh.text
+    assert '<th scope="row">Eingereicht</th><td class="number">0</td>' in fresh.text
 
     seed_demo_city(app.extensions["ideation"], progress=lambda _: None)
     seeded = client.get("/")
     assert "<dt>Eingerichtet</dt><dd>ja</dd>" in seeded.text
-    assert "<dd>0</dd>" not in seeded.text
+    assert '<th scope="row">Eingereicht</th><td class="number">1</td>' in seeded.text
+    assert '<th scope="row">Umgesetzt</th><td class="number">1</td>' in seeded.text
 
 
 def test_the_demo_city_holds_an_implemented_quick_win_and_is_seeded_only_once(

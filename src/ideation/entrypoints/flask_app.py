@@ -1,50 +1,75 @@
-"""The Flask app factory. Until the web issue lands it serves one status page."""
+"""The Flask app factory: the only place a Flask app is created."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template_string
+from flask import Flask
 
 from ideation.bootstrap import build_application
 from ideation.config import Settings
+from ideation.entrypoints.extensions import babel, csrf
+from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
+from ideation.entrypoints.pages import errors, legal, main
+from ideation.entrypoints.security import load_or_create_secret_key, register_security
 
-STATUS_PAGE = """<!doctype html>
-<html lang="de">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>ideation – Ideen- und Maßnahmenplaner</title></head>
-<body>
-<main>
-<h1>ideation – Ideen- und Maßnahmenplaner</h1>
-<p>Der Planer läuft. Die Seiten für Ideen, Arbeitsgruppen und Maßnahmen folgen.</p>
-<dl>
-  <dt>Gespeicherte Ereignisse</dt><dd>{{ event_count }}</dd>
-  <dt>Eingerichtet</dt><dd>{{ "ja" if initialised else "nein" }}</dd>
-</dl>
-</main>
-</body>
-</html>"""
+WEB_FOLDER_CANDIDATES = (
+    Path(__file__).resolve().parents[3] / "web",  # a checkout or editable install
+    Path(__file__).resolve().parents[1] / "web",  # the wheel (web/ is force-included)
+)
+
+
+def web_folder() -> Path:
+    """The folder with templates/, static/ and translations/."""
+    for candidate in WEB_FOLDER_CANDIDATES:
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise RuntimeError("web/ folder with templates not found")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask app; `config` overrides settings (IDEATION_* keys) for tests."""
-    app = Flask(__name__)
-    settings = Settings.from_env({**_environ(), **(config or {})})
-    ideation = build_application(settings)
-    app.extensions["ideation"] = ideation
+    """Build the Flask app; `config` overrides IDEATION_* settings and Flask config keys."""
+    config = dict(config or {})
+    environ = {k: v for k, v in os.environ.items() if k.startswith("IDEATION_")}
+    settings = Settings.from_env(
+        {**environ, **{k: v for k, v in config.items() if k.startswith("IDEATION_")}}
+    )
+    web = web_folder()
+    app = Flask(
+        __name__,
+        template_folder=str(web / "templates"),
+        static_folder=str(web / "static"),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key or load_or_create_secret_key(settings.instance_path),
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.environment == "production",
+        BABEL_DEFAULT_LOCALE=DEFAULT_LOCALE,
+        BABEL_DEFAULT_TIMEZONE=TIMEZONE,
+        BABEL_TRANSLATION_DIRECTORIES=str(web / "translations"),
+        IDEATION_SETTINGS=settings,
+    )
+    app.config.update({k: v for k, v in config.items() if not k.startswith("IDEATION_")})
 
-    @app.get("/")
-    def status() -> str:
-        return render_template_string(
-            STATUS_PAGE,
-            event_count=ideation.recorder.max_notification_id() or 0,
-            initialised=ideation.is_initialised(),
-        )
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    register_security(app)
+    errors.register_error_pages(app)
+    for blueprint in (main.bp, legal.bp):
+        app.register_blueprint(blueprint)
 
+    @app.context_processor
+    def layout_values() -> dict[str, Any]:
+        return {
+            "supported_locales": SUPPORTED_LOCALES,
+            "current_locale": select_locale(),
+            "feedback_email": settings.feedback_email,
+        }
+
+    app.extensions["ideation"] = build_application(settings)
     return app
-
-
-def _environ() -> dict[str, str]:
-    import os
-
-    return {k: v for k, v in os.environ.items() if k.startswith("IDEATION_")}

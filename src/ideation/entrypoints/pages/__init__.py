@@ -1,0 +1,1 @@
+"""HTML pages: one blueprint per feature, templates in web/templates/<blueprint>/."""

@@ -1,0 +1,73 @@
+"""German error pages for every status; never a trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ideation.application.errors import StorageBusy
+
+logger = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Ungültige Anfrage"), _l("Die Anfrage konnte nicht verarbeitet werden.")),
+    403: (_l("Keine Berechtigung"), _l("Für diese Seite fehlt Ihnen die Berechtigung.")),
+    404: (_l("Seite nicht gefunden"), _l("Diese Seite gibt es nicht (mehr).")),
+    405: (_l("Nicht erlaubt"), _l("Diese Aktion ist hier nicht möglich.")),
+    409: (_l("Konflikt"), _l("Jemand anderes hat inzwischen etwas geändert.")),
+    413: (_l("Zu groß"), _l("Die gesendeten Daten sind zu groß.")),
+    429: (
+        _l("Zu viele Anfragen"),
+        _l("Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
+    ),
+    500: (
+        _l("Fehler"),
+        _l("Etwas ist schiefgegangen. Ihre Daten sind sicher; bitte versuchen Sie es erneut."),
+    ),
+    503: (
+        _l("Gerade ausgelastet"),
+        _l("Die Datenbank ist gerade ausgelastet. Bitte versuchen Sie es in einigen Sekunden."),
+    ),
+}
+
+
+def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
+    """The error page for a status, with an optional more specific German message."""
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template(
+        "errors/error.html", status=status, title=title, message=detail or message
+    ), status
+
+
+def register_error_pages(app: Flask) -> None:
+    """Map HTTP errors, CSRF failures, a busy database and unexpected errors to pages."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> tuple[str, int]:
+        return render_error(
+            400,
+            str(
+                _l(
+                    "Das Formular ist abgelaufen oder ungültig. "
+                    "Bitte laden Sie die Seite neu und senden Sie es erneut."
+                )
+            ),
+        )
+
+    @app.errorhandler(StorageBusy)
+    def busy(error: StorageBusy) -> tuple[str, int, dict[str, str]]:
+        page, status = render_error(503)
+        return page, status, {"Retry-After": "5"}
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        logger.exception("unexpected error", exc_info=error)
+        return render_error(InternalServerError.code)
