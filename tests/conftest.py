@@ -84,7 +84,10 @@ class Backend:
 @pytest.fixture(params=["sqlite", "postgres"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     """The same test on a real SQLite file and on a real PostgreSQL schema."""
-    environ = {"IDEATION_INSTANCE_PATH": str(tmp_path / "instance")}
+    environ = {
+        "IDEATION_INSTANCE_PATH": str(tmp_path / "instance"),
+        "IDEATION_PASSWORD_HASHING": "fast-for-tests",
+    }
     if request.param == "postgres":
         environ["IDEATION_DATABASE_URL"] = POSTGRES_URL
         environ["IDEATION_DATABASE_SCHEMA"] = request.getfixturevalue("postgres_schema")

@@ -9,6 +9,8 @@ from sqlalchemy.engine import Engine
 
 from ideation.application.service import IdeationApplication
 from ideation.config import Settings
+from ideation.directory.accounts import AccountStore
+from ideation.directory.passwords import Passwords
 from ideation.directory.people import PeopleDirectory
 from ideation.domain.clock import Clock
 from ideation.eventstore.settings import StorageSettings, storage_settings
@@ -71,6 +73,8 @@ def build_application(
     engine = build_engine(storage, settings.lock_timeout_seconds)
     directory = PeopleDirectory(engine)
     directory.create_schema()
+    accounts = AccountStore(engine)
+    accounts.create_schema()
     derived = {**storage.eventsourcing_env, **(event_store_options or {})}
     # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
     # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
@@ -78,7 +82,13 @@ def build_application(
     # we do not derive (e.g. IDEATION_POSTGRES_POOL_SIZE) can still be set that way.
     prefix = IdeationApplication.name.upper() + "_"
     env = {prefix + key: value for key, value in derived.items()}
-    app = IdeationApplication(env, directory=directory, clock=clock)
+    app = IdeationApplication(
+        env,
+        directory=directory,
+        accounts=accounts,
+        passwords=Passwords(cheap=settings.fast_password_hashing),
+        clock=clock,
+    )
     projector_engine = (
         build_engine(storage, settings.lock_timeout_seconds, immediate=True)
         if storage.backend == "sqlite"

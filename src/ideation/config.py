@@ -22,6 +22,7 @@ class Settings:
     secret_key: str | None = None
     feedback_email: str = "barrierefreiheit@musterstadt.example"
     max_request_bytes: int = 1_000_000
+    fast_password_hashing: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -41,4 +42,6 @@ class Settings:
             feedback_email=env.get("IDEATION_FEEDBACK_EMAIL")
             or "barrierefreiheit@musterstadt.example",
             max_request_bytes=int(env.get("IDEATION_MAX_REQUEST_BYTES") or 1_000_000),
+            # Tests only: argon2's cheapest profile instead of the ASVS-compliant default.
+            fast_password_hashing=env.get("IDEATION_PASSWORD_HASHING") == "fast-for-tests",
         )

@@ -14,7 +14,12 @@ from ideation.entrypoints.flask_app import create_app
 @pytest.fixture
 def web_app(tmp_path: Path) -> Flask:
     """A fresh planner with CSRF on, as in production."""
-    return create_app({"IDEATION_INSTANCE_PATH": str(tmp_path / "instance")})
+    return create_app(
+        {
+            "IDEATION_INSTANCE_PATH": str(tmp_path / "instance"),
+            "IDEATION_PASSWORD_HASHING": "fast-for-tests",
+        }
+    )
 
 
 @pytest.fixture

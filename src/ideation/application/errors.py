@@ -70,3 +70,26 @@ class InvalidRequest(ApplicationError):
     """A command's input is malformed (for example an empty idempotency key)."""
 
     code = "invalid_request"
+
+
+class LoginFailed(ApplicationError):
+    """Wrong username or password (deliberately not saying which)."""
+
+    code = "login_failed"
+
+    def __init__(self) -> None:
+        super().__init__("Benutzername oder Passwort ist falsch.")
+
+
+class LoginThrottled(ApplicationError):
+    """Too many failed logins for this account: wait before the next attempt."""
+
+    code = "login_throttled"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        minutes = max(1, round(retry_after_seconds / 60))
+        super().__init__(
+            "Zu viele fehlgeschlagene Anmeldungen. "
+            f"Bitte versuchen Sie es in etwa {minutes} Minute(n) erneut."
+        )
+        self.retry_after_seconds = retry_after_seconds

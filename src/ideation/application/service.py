@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID, uuid4, uuid5
 from zoneinfo import ZoneInfo
@@ -21,12 +23,15 @@ from ideation.application.errors import (
     ApplicationError,
     ConcurrencyConflict,
     InvalidRequest,
+    LoginFailed,
+    LoginThrottled,
     NotFound,
     PermissionDenied,
     StorageBusy,
 )
 from ideation.application.history import event_type, field_changes, history_entry
 from ideation.application.permissions import authorize
+from ideation.application.security_log import log_security_event, pseudonym
 from ideation.application.transcodings import ActorAsDict, DateAsISO
 from ideation.application.views import (
     CommentView,
@@ -38,6 +43,8 @@ from ideation.application.views import (
     PersonView,
     WorkingGroupView,
 )
+from ideation.directory.accounts import AccountStore, UsernameTaken
+from ideation.directory.passwords import PasswordRejected, Passwords, check_password_policy
 from ideation.directory.people import (
     DirectoryUnavailable,
     EmailTaken,
@@ -76,6 +83,49 @@ NOUNS = {
 }
 
 
+FREE_LOGIN_ATTEMPTS = 5
+MAX_LOGIN_WAIT = dt.timedelta(minutes=15)
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+@dataclass(frozen=True)
+class SessionGrant:
+    """What a successful login hands to the web layer."""
+
+    person_id: UUID
+    session_version: int
+
+
+def normalise_username(username: object) -> str:
+    """Usernames are compared lower-cased and without surrounding spaces."""
+    return username.strip().lower() if isinstance(username, str) else ""
+
+
+def check_username(username: object) -> str:
+    """Return a valid username, or raise InvalidValue."""
+    name = normalise_username(username)
+    if not USERNAME_PATTERN.match(name):
+        raise InvalidValue(
+            "username",
+            "Der Benutzername braucht 2–80 Zeichen: Kleinbuchstaben, Ziffern, Punkt, - oder _.",
+        )
+    return name
+
+
+def _check_policy(password: str, username: str) -> None:
+    try:
+        check_password_policy(password, username=username)
+    except PasswordRejected as rejected:
+        raise InvalidValue("password", str(rejected)) from None
+
+
+def _throttle_until(now: dt.datetime, failures: int) -> dt.datetime | None:
+    if failures < FREE_LOGIN_ATTEMPTS:
+        return None
+    wait = dt.timedelta(seconds=2 ** (failures - FREE_LOGIN_ATTEMPTS + 1))
+    return now + min(wait, MAX_LOGIN_WAIT)
+
+
 class AlreadyInitialised(ApplicationError):
     """The planner already has its first administrator."""
 
@@ -99,10 +149,14 @@ class IdeationApplication(Application[UUID]):
         env: dict[str, str] | None = None,
         *,
         directory: PeopleDirectory,
+        accounts: AccountStore | None = None,
+        passwords: Passwords | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__(env)
         self.directory = directory
+        self.accounts = accounts or AccountStore(directory.engine)
+        self.passwords = passwords or Passwords()
         self.clock = clock
         self.read_models: ReadModels | None = None
 
@@ -306,6 +360,8 @@ class IdeationApplication(Application[UUID]):
         with self._storage():
             # The directory mirrors department and active state for listing people.
             self.directory.update(person_id, active=False)
+            if self.accounts.by_person(person_id) is not None:
+                self.accounts.bump_session_version(person_id)
 
     def reactivate_person(
         self, actor_id: UUID, person_id: UUID, expected_version: int, note: str = ""
@@ -322,6 +378,137 @@ class IdeationApplication(Application[UUID]):
         with self._storage():
             # The directory mirrors department and active state for listing people.
             self.directory.update(person_id, active=True)
+
+    # ------------------------------------------------------------------
+    # Accounts and sessions (credentials live beside the directory, never in events)
+    # ------------------------------------------------------------------
+
+    def create_account(
+        self,
+        actor_id: UUID,
+        person_id: UUID,
+        username: str,
+        password: str,
+        *,
+        enforce_policy: bool = True,
+    ) -> None:
+        """Give a person a login; `enforce_policy=False` only for demo seeding."""
+        with self._storage():
+            self._actor("person.manage_account", actor_id)
+            self._load(Person, person_id)
+            self._add_account(person_id, username, password, enforce_policy=enforce_policy)
+        log_security_event("account.created", person_id=person_id, by=actor_id)
+
+    def authenticate(self, username: str, password: str) -> SessionGrant:
+        """Check a login; return who it is and their session version, or raise.
+
+        Per account: after FREE_LOGIN_ATTEMPTS failures in a row, every further attempt
+        must wait 2, 4, 8 … seconds (at most 15 minutes) and is refused unchecked until then.
+        """
+        name = normalise_username(username)
+        now = self._now()
+        with self._storage():
+            account = self.accounts.by_username(name)
+            if account is not None and account.locked_until and account.locked_until > now:
+                wait = int((account.locked_until - now).total_seconds()) + 1
+                log_security_event("login.throttled", person_id=account.person_id, wait=wait)
+                raise LoginThrottled(wait)
+            if account is None:
+                self.passwords.verify_nothing(password or "")  # as slow as a real check
+                log_security_event("login.failed", user=pseudonym(name), reason="unknown")
+                raise LoginFailed()
+            person = self._load(Person, account.person_id)
+            if not self.passwords.verify(account.password_hash, password or ""):
+                failures = account.failed_logins + 1
+                self.accounts.update(
+                    account.person_id,
+                    failed_logins=failures,
+                    locked_until=_throttle_until(now, failures),
+                )
+                log_security_event("login.failed", person_id=account.person_id, failures=failures)
+                raise LoginFailed()
+            if not person.active:
+                log_security_event("login.failed", person_id=account.person_id, reason="inactive")
+                raise LoginFailed()
+            changes: dict[str, Any] = {
+                "failed_logins": 0,
+                "locked_until": None,
+                "last_login_at": now,
+            }
+            if self.passwords.needs_rehash(account.password_hash):
+                changes["password_hash"] = self.passwords.hash(password)
+            self.accounts.update(account.person_id, **changes)
+        log_security_event("login.succeeded", person_id=account.person_id)
+        return SessionGrant(account.person_id, account.session_version)
+
+    def session_is_valid(self, person_id: UUID, session_version: int) -> bool:
+        """Tell whether a session issued at `session_version` may still act."""
+        with self._storage():
+            account = self.accounts.by_person(person_id)
+            if account is None or account.session_version != session_version:
+                return False
+            return self._load(Person, person_id).active
+
+    def change_password(self, person_id: UUID, current_password: str, new_password: str) -> None:
+        """A person changes their own password; every other session of theirs ends."""
+        with self._storage():
+            account = self.accounts.by_person(person_id)
+            if account is None or not self.passwords.verify(
+                account.password_hash, current_password or ""
+            ):
+                raise InvalidValue("current_password", "Das bisherige Passwort stimmt nicht.")
+            self._store_new_password(account.person_id, account.username, new_password)
+        log_security_event("password.changed", person_id=person_id)
+
+    def set_password(self, actor_id: UUID, person_id: UUID, new_password: str) -> None:
+        """An administrator sets a new password; the person's sessions end."""
+        with self._storage():
+            self._actor("person.manage_account", actor_id)
+            account = self.accounts.by_person(person_id)
+            if account is None:
+                raise NotFound("Diese Person hat noch keinen Zugang.")
+            self._store_new_password(person_id, account.username, new_password)
+        log_security_event("password.set", person_id=person_id, by=actor_id)
+
+    def end_all_sessions(self, person_id: UUID) -> None:
+        """Log the person out everywhere (their cookies stop working)."""
+        with self._storage():
+            self.accounts.bump_session_version(person_id)
+        log_security_event("sessions.ended", person_id=person_id)
+
+    def account_username(self, person_id: UUID) -> str | None:
+        """The person's username, or None without an account."""
+        with self._storage():
+            account = self.accounts.by_person(person_id)
+        return account.username if account else None
+
+    def _add_account(
+        self, person_id: UUID, username: str, password: str, *, enforce_policy: bool
+    ) -> None:
+        name = check_username(username)
+        if enforce_policy:
+            _check_policy(password, name)
+        try:
+            self.accounts.add(person_id, name, self.passwords.hash(password), self._now())
+        except UsernameTaken:
+            raise InvalidValue(
+                "username",
+                "Dieser Benutzername ist vergeben oder die Person hat schon einen Zugang.",
+            ) from None
+
+    def _store_new_password(self, person_id: UUID, username: str, password: str) -> None:
+        _check_policy(password, username)
+        self.accounts.update(
+            person_id,
+            password_hash=self.passwords.hash(password),
+            password_changed_at=self._now(),
+            failed_logins=0,
+            locked_until=None,
+        )
+        self.accounts.bump_session_version(person_id)
+
+    def _now(self) -> dt.datetime:
+        return self.clock() if self.clock is not None else dt.datetime.now(dt.UTC)
 
     # ------------------------------------------------------------------
     # Ideas

@@ -55,7 +55,8 @@ class DirectoryUnavailable(Exception):
 
 
 @contextmanager
-def _translated_errors() -> Iterator[None]:
+def translated_errors() -> Iterator[None]:
+    """Turn SQLAlchemy operational errors into DirectoryUnavailable."""
     try:
         yield
     except OperationalError as error:
@@ -75,33 +76,33 @@ class PeopleDirectory:
     def add(self, record: PersonRecord) -> None:
         """Insert a person; raise EmailTaken if the address is in use."""
         try:
-            with _translated_errors(), self.engine.begin() as conn:
+            with translated_errors(), self.engine.begin() as conn:
                 conn.execute(insert(people).values(**record.__dict__))
         except IntegrityError as error:
             raise EmailTaken(record.email) from error
 
     def remove(self, person_id: UUID) -> None:
         """Delete a person's row (used to undo a registration that could not be recorded)."""
-        with _translated_errors(), self.engine.begin() as conn:
+        with translated_errors(), self.engine.begin() as conn:
             conn.execute(delete(people).where(people.c.id == person_id))
 
     def update(self, person_id: UUID, **values: object) -> None:
         """Change some columns of a person's row."""
         try:
-            with _translated_errors(), self.engine.begin() as conn:
+            with translated_errors(), self.engine.begin() as conn:
                 conn.execute(update(people).where(people.c.id == person_id).values(**values))
         except IntegrityError as error:
             raise EmailTaken(str(values.get("email"))) from error
 
     def get(self, person_id: UUID) -> PersonRecord | None:
         """Return the person's entry, or None (for example after erasure)."""
-        with _translated_errors(), self.engine.connect() as conn:
+        with translated_errors(), self.engine.connect() as conn:
             row = conn.execute(select(people).where(people.c.id == person_id)).first()
         return PersonRecord(**row._mapping) if row else None
 
     def find_by_email(self, email: str) -> PersonRecord | None:
         """Return the person with this e-mail address, or None."""
-        with _translated_errors(), self.engine.connect() as conn:
+        with translated_errors(), self.engine.connect() as conn:
             row = conn.execute(select(people).where(people.c.email == email)).first()
         return PersonRecord(**row._mapping) if row else None
 
@@ -109,7 +110,7 @@ class PeopleDirectory:
         """Map person ids to display names; unknown or erased ids are missing."""
         if not person_ids:
             return {}
-        with _translated_errors(), self.engine.connect() as conn:
+        with translated_errors(), self.engine.connect() as conn:
             rows = conn.execute(
                 select(people.c.id, people.c.display_name).where(people.c.id.in_(person_ids))
             )
