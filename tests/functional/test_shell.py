@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from flask.testing import FlaskClient
 
 from ideation.entrypoints.flask_app import create_app
 from ideation.entrypoints.security import SECRET_KEY_FILE
+from tests.functional.conftest import csrf_token, sign_in
 
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -18,26 +18,21 @@ REQUIRED_HEADERS = {
 }
 
 
-def _csrf_token(client: FlaskClient) -> str:
-    page = client.get("/").text
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
 def test_the_start_page_is_german_with_skip_link_and_accessibility_statement(
-    client: FlaskClient,
+    member_client: FlaskClient,
 ) -> None:
-    page = client.get("/")
+    page = member_client.get("/")
     assert page.status_code == 200
     assert '<html lang="de">' in page.text
     assert '<a class="skip-link" href="#inhalt">Zum Inhalt springen</a>' in page.text
     assert '<main id="inhalt"' in page.text
     assert "Erklärung zur Barrierefreiheit" in page.text
     assert "mailto:barrierefreiheit@musterstadt.example" in page.text
-    assert client.get("/barrierefreiheit").status_code == 200
+    assert member_client.get("/barrierefreiheit").status_code == 200
 
 
 def test_a_person_can_switch_to_english_and_back(client: FlaskClient) -> None:
-    token = _csrf_token(client)
+    token = csrf_token(client)
     switched = client.post(
         "/sprache", data={"locale": "en", "next": "/barrierefreiheit", "csrf_token": token}
     )
@@ -49,14 +44,14 @@ def test_a_person_can_switch_to_english_and_back(client: FlaskClient) -> None:
     assert "Skip to content" in english
 
     client.post("/sprache", data={"locale": "de", "csrf_token": token})
-    assert "Erklärung zur Barrierefreiheit" in client.get("/").text
+    assert "Erklärung zur Barrierefreiheit" in client.get("/barrierefreiheit").text
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
 def test_the_language_switch_never_redirects_to_another_site(
     client: FlaskClient, target: str
 ) -> None:
-    token = _csrf_token(client)
+    token = csrf_token(client)
     response = client.post("/sprache", data={"locale": "en", "next": target, "csrf_token": token})
     assert response.headers["Location"] == "/"
 
@@ -69,7 +64,7 @@ def test_a_form_without_or_with_a_wrong_csrf_token_is_refused_with_a_german_page
     for response in (missing, wrong):
         assert response.status_code == 400
         assert "Das Formular ist abgelaufen oder ungültig" in response.text
-    assert '<html lang="de">' in client.get("/").text  # nothing changed
+    assert '<html lang="de">' in client.get("/barrierefreiheit").text  # nothing changed
 
 
 @pytest.mark.parametrize(
@@ -91,12 +86,14 @@ def test_errors_show_a_german_page_with_headers_and_no_trace(
         assert response.headers[name] == value
 
 
-def test_an_unexpected_error_is_a_german_500_page_without_details(web_app: Flask) -> None:
+def test_an_unexpected_error_is_a_german_500_page_without_details(web_app: Flask, cast) -> None:
     @web_app.get("/kaputt")
     def broken() -> str:
         raise RuntimeError("geheimes Detail")
 
-    response = web_app.test_client().get("/kaputt")
+    client = web_app.test_client()
+    sign_in(client, "tim")
+    response = client.get("/kaputt")
     assert response.status_code == 500
     assert "Etwas ist schiefgegangen" in response.text
     assert "geheimes Detail" not in response.text
@@ -111,7 +108,9 @@ def test_a_request_body_over_the_limit_gets_413(tmp_path: Path) -> None:
     assert "Die gesendeten Daten sind zu groß." in response.text
 
 
-@pytest.mark.parametrize("path", ["/", "/barrierefreiheit", "/static/css/site.css", "/nix"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/barrierefreiheit", "/static/css/site.css", "/nix"]
+)
 def test_every_response_carries_the_security_headers(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     policy = response.headers["Content-Security-Policy"]
@@ -137,7 +136,7 @@ def test_the_secret_key_is_created_once_and_kept_in_the_instance_folder(tmp_path
 
 
 def test_session_cookies_are_http_only_and_same_site_lax(client: FlaskClient) -> None:
-    token = _csrf_token(client)
+    token = csrf_token(client)
     response = client.post("/sprache", data={"locale": "en", "csrf_token": token})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie

@@ -5,24 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from ideation.entrypoints.cli import main
-from ideation.entrypoints.demo import seed_demo_city
 from ideation.entrypoints.flask_app import create_app
 
 
-def test_the_start_page_counts_ideas_per_stage_after_seeding(tmp_path: Path) -> None:
-    app = create_app({"IDEATION_INSTANCE_PATH": str(tmp_path)})
-    client = app.test_client()
-
+def test_the_start_page_counts_ideas_per_stage_after_seeding(web_app, cast, member_client) -> None:
+    client = member_client
     fresh = client.get("/")
     assert fresh.status_code == 200
-    assert "<dt>Eingerichtet</dt><dd>nein</dd>" in fresh.text
+    assert "<dt>Eingerichtet</dt><dd>ja</dd>" in fresh.text
     assert '<th scope="row">Eingereicht</th><td class="number">0</td>' in fresh.text
 
-    seed_demo_city(app.extensions["ideation"], progress=lambda _: None)
-    seeded = client.get("/")
-    assert "<dt>Eingerichtet</dt><dd>ja</dd>" in seeded.text
-    assert '<th scope="row">Eingereicht</th><td class="number">1</td>' in seeded.text
-    assert '<th scope="row">Umgesetzt</th><td class="number">1</td>' in seeded.text
+    ideation = web_app.extensions["ideation"]
+    ideation.submit_idea(cast.member, title="Eine neue Idee", summary="Zum Zählen")
+    counted = client.get("/")
+    assert '<th scope="row">Eingereicht</th><td class="number">1</td>' in counted.text
 
 
 def test_the_demo_city_holds_an_implemented_quick_win_and_is_seeded_only_once(

@@ -10,9 +10,10 @@ from flask import Flask
 
 from ideation.bootstrap import build_application
 from ideation.config import Settings
+from ideation.entrypoints.auth import register_auth
 from ideation.entrypoints.extensions import babel, csrf
 from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
-from ideation.entrypoints.pages import errors, legal, main
+from ideation.entrypoints.pages import auth, errors, legal, main
 from ideation.entrypoints.security import load_or_create_secret_key, register_security
 
 WEB_FOLDER_CANDIDATES = (
@@ -58,9 +59,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    register_auth(app)
     register_security(app)
     errors.register_error_pages(app)
-    for blueprint in (main.bp, legal.bp):
+    for blueprint in (main.bp, legal.bp, auth.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

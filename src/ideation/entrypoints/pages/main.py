@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from werkzeug.wrappers import Response
 
 from ideation.entrypoints.i18n import SUPPORTED_LOCALES
+from ideation.entrypoints.redirects import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -28,12 +29,4 @@ def choose_language() -> Response:
     locale = request.form.get("locale", "")
     if locale in SUPPORTED_LOCALES:
         session["locale"] = locale
-    return redirect(_safe_back() or url_for("main.index"))
-
-
-def _safe_back() -> str | None:
-    target = request.form.get("next", "")
-    # Only paths on this site: no scheme, no host, no protocol-relative "//".
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

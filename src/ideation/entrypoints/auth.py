@@ -1,0 +1,99 @@
+"""Who is signed in: Flask-Login with a per-account session version (catalogue SEC-2)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from uuid import UUID
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, current_user, logout_user
+from werkzeug.wrappers import Response
+
+from ideation.application.errors import NotFound
+from ideation.entrypoints.extensions import login_manager
+
+IDLE_TIMEOUT_SECONDS = 30 * 60
+ABSOLUTE_LIFETIME_SECONDS = 12 * 60 * 60
+# Reachable without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "legal.accessibility", "main.choose_language", "static"}
+
+
+@dataclass
+class SignedInPerson:
+    """The person behind the current session (Flask-Login's user object)."""
+
+    person_id: UUID
+    session_version: int
+    display_name: str
+    department_id: UUID
+    roles: tuple[str, ...]
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        # The version travels in the cookie: raising it on the server ends the session.
+        return f"{self.person_id}:{self.session_version}"
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class Anonymous(AnonymousUserMixin):
+    roles: tuple[str, ...] = ()
+
+    def has_role(self, role: str) -> bool:
+        return False
+
+
+def load_signed_in_person(user_id: str) -> SignedInPerson | None:
+    """Rebuild the signed-in person from the cookie, if the session is still valid."""
+    person_text, _, version_text = user_id.partition(":")
+    try:
+        person_id, version = UUID(person_text), int(version_text)
+    except ValueError:
+        return None
+    ideation = current_app.extensions["ideation"]
+    if not ideation.session_is_valid(person_id, version):
+        return None
+    try:
+        person = ideation.get_person(person_id)
+    except NotFound:
+        return None
+    return SignedInPerson(
+        person_id=person.id,
+        session_version=version,
+        display_name=person.display_name,
+        department_id=person.department_id,
+        roles=person.roles,
+    )
+
+
+def require_sign_in() -> Response | None:
+    """Send anonymous visitors to the login page; end sessions past their absolute lifetime."""
+    if current_user.is_authenticated:
+        started = session.get("signed_in_at", 0)
+        if time.time() - started > ABSOLUTE_LIFETIME_SECONDS:
+            logout_user()
+            session.clear()
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def register_auth(app: Flask) -> None:
+    """Configure Flask-Login and the sign-in requirement."""
+    login_manager.init_app(app)
+    login_manager.user_loader(load_signed_in_person)
+    login_manager.anonymous_user = Anonymous
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Bitte melden Sie sich an.")
+    login_manager.session_protection = "basic"
+    app.config.setdefault("PERMANENT_SESSION_LIFETIME", IDLE_TIMEOUT_SECONDS)
+    app.config["REMEMBER_COOKIE_DURATION"] = 0
+    app.before_request(require_sign_in)
