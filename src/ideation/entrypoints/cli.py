@@ -20,7 +20,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--no-demo", action="store_true", help="keine Demo-Daten anlegen")
-    commands.add_parser("seed-demo", help="Demo-Fachbereiche, -Konten und -Ideen anlegen")
+    demo = commands.add_parser(
+        "demo", help="Musterstadt anlegen (Demo-Fachbereiche, -Zugänge, -Ideen)"
+    )
+    demo.add_argument(
+        "--reset",
+        action="store_true",
+        help="die SQLite-Datenbank löschen und Musterstadt neu anlegen",
+    )
+    commands.add_parser("seed-demo", help="wie „demo“ (älterer Name)")
     projections = commands.add_parser(
         "projections", help="Lesemodelle fortschreiben oder neu bauen"
     )
@@ -38,10 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "projections":
         return _projections(args)
 
-    if args.command == "seed-demo":
-        from ideation.entrypoints.demo import seed_demo_city
+    if args.command in ("demo", "seed-demo"):
+        from ideation.entrypoints.demo import reset_sqlite_database, seed_demo_city
 
-        seed_demo_city(build_application(Settings.from_env()))
+        settings = Settings.from_env()
+        if getattr(args, "reset", False) and not reset_sqlite_database(settings):
+            print("--reset löscht nur eine SQLite-Datei; PostgreSQL bitte selbst leeren.")
+            return 2
+        seed_demo_city(build_application(settings))
         return 0
     if args.command == "serve":
         from ideation.entrypoints.demo import seed_demo_city

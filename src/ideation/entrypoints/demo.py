@@ -4,10 +4,58 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from ideation.application.service import IdeationApplication
+from ideation.config import Settings
+from ideation.eventstore.settings import storage_settings
 
-DEMO_START = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+DEMO_PASSWORD = "demo"  # noqa: S105 - public demo password, refused in production
+DEMO_SPAN = dt.timedelta(days=365)
+DEMO_STEP = dt.timedelta(hours=61)  # about a year across the demo's events
+
+# (name, short code, kind, display name of its member account)
+DEPARTMENTS = [
+    ("Stabsstelle Digitalisierung", "DIG", "administration", "Dana Digital"),
+    ("Tiefbauamt", "TBA", "administration", "Tim Tiefbau"),
+    ("Bürgerdienste", "BGD", "administration", "Berta Bürgerdienst"),
+    ("Umweltamt", "UMW", "administration", "Ulla Umwelt"),
+    ("Stadtplanungsamt", "SPA", "administration", "Stefan Planung"),
+    ("Schulverwaltungsamt", "SVA", "administration", "Sina Schule"),
+    ("Kulturamt", "KUL", "administration", "Karl Kultur"),
+    ("Ordnungsamt", "ORD", "administration", "Olga Ordnung"),
+    ("Sozialamt", "SOZ", "administration", "Sami Sozial"),
+    ("Feuerwehr", "FW", "administration", "Frieda Feuerwehr"),
+    ("Stadtwerke Musterstadt", "SWM", "company", "Sven Stadtwerke"),
+    ("Wohnungsbaugesellschaft Musterstadt", "WBG", "company", "Wiebke Wohnen"),
+    ("Verkehrsbetriebe Musterstadt", "VBM", "company", "Volker Verkehr"),
+]
+ROLE_ACCOUNTS = {"admin": "admin", "koordination": "coordinator", "pruefung": "auditor"}
+
+
+def demo_usernames() -> list[str]:
+    """Every account the demo creates (all with the password DEMO_PASSWORD)."""
+    return [*ROLE_ACCOUNTS, *(code.lower() for _, code, _, _ in DEPARTMENTS)]
+
+
+def reset_sqlite_database(settings: Settings) -> bool:
+    """Delete the SQLite database file (and its WAL files); False on PostgreSQL."""
+    storage = storage_settings(settings.database_url, schema=settings.database_schema)
+    if storage.backend != "sqlite":
+        return False
+    database = Path(storage.sqlalchemy_url.database)
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        path.unlink(missing_ok=True)
+    return True
+
+
+def has_demo_passwords(app: IdeationApplication) -> bool:
+    """Tell whether any demo account still accepts the demo password."""
+    for username in demo_usernames():
+        account = app.accounts.by_username(username)
+        if account is not None and app.passwords.verify(account.password_hash, DEMO_PASSWORD):
+            return True
+    return False
 
 
 class SteppingClock:
@@ -23,12 +71,16 @@ class SteppingClock:
 
 
 def seed_demo_city(app: IdeationApplication, progress: Callable[[str], None] = print) -> None:
-    """Create demo departments, accounts for every role and ideas in several stages."""
+    """Create Musterstadt: departments, accounts for every role, ideas in several stages.
+
+    Everything goes through the application's own commands, back-dated by a clock that
+    starts a year ago, so histories and "as of" views have something to show.
+    """
     if app.is_initialised():
         progress("Demo-Daten sind bereits vorhanden.")
         return
     saved_clock = app.clock
-    app.clock = SteppingClock(DEMO_START, dt.timedelta(hours=7))
+    app.clock = SteppingClock(dt.datetime.now(dt.UTC) - DEMO_SPAN, DEMO_STEP)
     try:
         _seed(app, progress)
     finally:
@@ -36,36 +88,42 @@ def seed_demo_city(app: IdeationApplication, progress: Callable[[str], None] = p
 
 
 def _seed(app: IdeationApplication, progress: Callable[[str], None]) -> None:
+    name, code, kind, _ = DEPARTMENTS[0]
     digital, admin = app.initialise(
         admin_display_name="Ada Admin",
-        admin_email="admin@demo.ideation.invalid",
-        department_name="Stabsstelle Digitalisierung",
-        department_short_name="DIG",
+        admin_email="admin@musterstadt.example",
+        department_name=name,
+        department_short_name=code,
+        department_kind=kind,
     )
     progress("Planer eingerichtet")
-    mobility = app.register_department(admin, "Tiefbauamt", "66", "administration")
-    citizens = app.register_department(admin, "Bürgerdienste", "33", "administration")
-    utilities = app.register_department(admin, "Stadtwerke", "SW", "company")
+    departments = {code: digital}
+    members = {}
+    for name, code, kind, _ in DEPARTMENTS[1:]:
+        departments[code] = app.register_department(admin, name, code, kind)
+    for _, code, _, person in DEPARTMENTS:
+        roles = ["member", "group_member"] if code in ("SWM", "VBM") else ["member"]
+        email = f"{code.lower()}@musterstadt.example"
+        members[code] = app.register_person(admin, person, email, departments[code], roles)
+        app.create_account(admin, members[code], code.lower(), DEMO_PASSWORD, enforce_policy=False)
     coordinator = app.register_person(
-        admin, "Clara Koordination", "koordination@demo.ideation.invalid", digital, ["coordinator"]
+        admin, "Clara Koordination", "koordination@musterstadt.example", digital, ["coordinator"]
     )
-    member = app.register_person(
-        admin, "Tim Tiefbau", "tiefbau@demo.ideation.invalid", mobility, ["member"]
+    auditor = app.register_person(
+        admin, "Paula Prüfung", "pruefung@musterstadt.example", digital, ["auditor"]
     )
-    citizen_member = app.register_person(
-        admin, "Berta Bürgerdienst", "buergerdienste@demo.ideation.invalid", citizens, ["member"]
-    )
-    utility_member = app.register_person(
-        admin,
-        "Sven Stadtwerke",
-        "stadtwerke@demo.ideation.invalid",
-        utilities,
-        ["member", "group_member"],
-    )
-    app.register_person(
-        admin, "Paula Prüfung", "pruefung@demo.ideation.invalid", digital, ["auditor"]
-    )
-    progress("Fachbereiche und Konten angelegt")
+    for username, person in (
+        ("admin", admin),
+        ("koordination", coordinator),
+        ("pruefung", auditor),
+    ):
+        app.create_account(admin, person, username, DEMO_PASSWORD, enforce_policy=False)
+    progress(f"{len(DEPARTMENTS)} Fachbereiche und Unternehmen, {len(demo_usernames())} Zugänge")
+
+    member = members["TBA"]
+    citizen_member = members["BGD"]
+    utility_member = members["SWM"]
+    mobility, citizens = departments["TBA"], departments["BGD"]
 
     sensors = app.submit_idea(
         member,
@@ -100,7 +158,7 @@ def _seed(app: IdeationApplication, progress: Callable[[str], None]) -> None:
     )
     app.report_progress(utility_member, measure, 2, 60, "Sensoren montiert")
     app.implement_measure(
-        utility_member, measure, 3, dt.date(2026, 4, 20), "40 Plätze live in der App"
+        utility_member, measure, 3, app.clock.now.date(), "40 Plätze live in der App"
     )
     app.record_benefit(
         utility_member, measure, 4, citizens, "Weniger Beschwerden zur Parkplatzsuche"

@@ -11,6 +11,7 @@ from flask import Flask
 from ideation.bootstrap import build_application
 from ideation.config import Settings
 from ideation.entrypoints.auth import register_auth
+from ideation.entrypoints.demo import has_demo_passwords
 from ideation.entrypoints.extensions import babel, csrf
 from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
 from ideation.entrypoints.pages import auth, errors, legal, main
@@ -73,5 +74,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "feedback_email": settings.feedback_email,
         }
 
-    app.extensions["ideation"] = build_application(settings)
+    ideation = build_application(settings)
+    if settings.environment == "production" and has_demo_passwords(ideation):
+        raise RuntimeError(
+            "IDEATION_ENV=production, aber Demo-Zugänge mit dem Passwort „demo“ sind vorhanden. "
+            "Bitte die Passwörter ändern oder eine leere Datenbank verwenden."
+        )
+    app.extensions["ideation"] = ideation
     return app
