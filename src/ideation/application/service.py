@@ -55,7 +55,7 @@ from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, SYSTEM_PERSON_ID, A
 from ideation.domain.base import PlannerAggregate, check_text
 from ideation.domain.clock import Clock, using_clock
 from ideation.domain.department import Department
-from ideation.domain.errors import InvalidValue
+from ideation.domain.errors import DomainError, InvalidValue
 from ideation.domain.idea import Idea, IdeaStatus
 from ideation.domain.installation import INSTALLATION_ID, Installation
 from ideation.domain.measure import Measure
@@ -65,6 +65,8 @@ from ideation.domain.working_group import WorkingGroup
 from ideation.readmodels.facade import ReadModels
 
 A = TypeVar("A", bound=PlannerAggregate)
+
+ERASED = "gelöschte Person"
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Namespaces for deterministic ids: an idempotency key (never personal data) → one idea;
@@ -335,7 +337,9 @@ class IdeationApplication(Application[UUID]):
     def revoke_role(
         self, actor_id: UUID, person_id: UUID, expected_version: int, role: str, reason: str
     ) -> None:
-        """Revoke a person's role, with a reason."""
+        """Revoke a person's role, with a reason; the last active admin keeps theirs."""
+        if role == Role.ADMIN:
+            self._check_not_last_admin(person_id)
         self._change(
             "person.revoke_role",
             actor_id,
@@ -348,7 +352,8 @@ class IdeationApplication(Application[UUID]):
     def deactivate_person(
         self, actor_id: UUID, person_id: UUID, expected_version: int, reason: str
     ) -> None:
-        """Stop a person from acting; their history stays."""
+        """Stop a person from acting; their history stays. The last active admin stays."""
+        self._check_not_last_admin(person_id)
         self._change(
             "person.deactivate",
             actor_id,
@@ -506,6 +511,38 @@ class IdeationApplication(Application[UUID]):
             locked_until=None,
         )
         self.accounts.bump_session_version(person_id)
+
+    def list_people(self) -> list[PersonView]:
+        """Everyone in the planner with name, e-mail, roles and state, sorted by name."""
+        if self.read_models is None:
+            raise ApplicationError("Die Personenliste braucht die Lesemodelle.")
+        rows = self.read_models.list_people()
+        with self._storage():
+            records = {r.id: r for r in self.directory.list_all()}
+        views = [
+            PersonView(
+                id=row.id,
+                version=row.version,
+                display_name=records[row.id].display_name if row.id in records else ERASED,
+                email=records[row.id].email if row.id in records else "",
+                department_id=row.department_id,
+                roles=row.roles,
+                active=row.active,
+            )
+            for row in rows
+        ]
+        return sorted(views, key=lambda p: (p.display_name.casefold(), p.id))
+
+    def _check_not_last_admin(self, person_id: UUID) -> None:
+        person = self._load(Person, person_id)
+        if not person.has_role(Role.ADMIN) or self.read_models is None:
+            return
+        if self.read_models.count_active_admins() <= 1:
+            raise DomainError(
+                "Das ist die letzte aktive Administration. Bitte zuerst einer anderen Person "
+                "die Rolle „Administration“ geben.",
+                code="person.last_admin",
+            )
 
     def _now(self) -> dt.datetime:
         return self.clock() if self.clock is not None else dt.datetime.now(dt.UTC)
@@ -1156,7 +1193,7 @@ class IdeationApplication(Application[UUID]):
         return PersonView(
             id=p.id,
             version=p.version,
-            display_name=record.display_name if record else "gelöschte Person",
+            display_name=record.display_name if record else ERASED,
             email=record.email if record else "",
             department_id=p.department_id,
             roles=tuple(p.roles),

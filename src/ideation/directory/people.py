@@ -100,6 +100,11 @@ class PeopleDirectory:
             row = conn.execute(select(people).where(people.c.id == person_id)).first()
         return PersonRecord(**row._mapping) if row else None
 
+    def list_all(self) -> list[PersonRecord]:
+        """Every entry of the directory."""
+        with translated_errors(), self.engine.connect() as conn:
+            return [PersonRecord(**row._mapping) for row in conn.execute(select(people))]
+
     def find_by_email(self, email: str) -> PersonRecord | None:
         """Return the person with this e-mail address, or None."""
         with translated_errors(), self.engine.connect() as conn:

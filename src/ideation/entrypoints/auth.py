@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from uuid import UUID
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, logout_user
 from werkzeug.wrappers import Response
 
 from ideation.application.errors import NotFound
+from ideation.application.security_log import log_security_event
 from ideation.entrypoints.extensions import login_manager
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 IDLE_TIMEOUT_SECONDS = 30 * 60
 ABSOLUTE_LIFETIME_SECONDS = 12 * 60 * 60
@@ -70,6 +76,26 @@ def load_signed_in_person(user_id: str) -> SignedInPerson | None:
         department_id=person.department_id,
         roles=person.roles,
     )
+
+
+def role_required(role: str) -> Callable[[View], View]:
+    """Let only people holding `role` through; everyone else gets the German 403 page."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(role):
+                log_security_event(
+                    "access.denied",
+                    person_id=getattr(current_user, "person_id", None),
+                    endpoint=request.endpoint,
+                )
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
 
 
 def require_sign_in() -> Response | None:

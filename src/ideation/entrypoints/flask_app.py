@@ -13,8 +13,9 @@ from ideation.config import Settings
 from ideation.entrypoints.auth import register_auth
 from ideation.entrypoints.demo import has_demo_passwords
 from ideation.entrypoints.extensions import babel, csrf
+from ideation.entrypoints.forms import ROLE_LABELS
 from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
-from ideation.entrypoints.pages import auth, errors, legal, main
+from ideation.entrypoints.pages import admin, auth, errors, legal, main
 from ideation.entrypoints.security import load_or_create_secret_key, register_security
 
 WEB_FOLDER_CANDIDATES = (
@@ -63,8 +64,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_auth(app)
     register_security(app)
     errors.register_error_pages(app)
-    for blueprint in (main.bp, legal.bp, auth.bp):
+    for blueprint in (main.bp, legal.bp, auth.bp, admin.bp):
         app.register_blueprint(blueprint)
+
+    @app.template_filter("role_label")
+    def role_label(role: str) -> str:
+        return str(ROLE_LABELS.get(role, role))
 
     @app.context_processor
     def layout_values() -> dict[str, Any]:

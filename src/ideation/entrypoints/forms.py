@@ -4,8 +4,30 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+ROLE_CHOICES = [
+    ("member", _l("Mitarbeitende eines Fachbereichs oder Kommunalunternehmens")),
+    ("group_member", _l("Mitglied einer Arbeitsgruppe")),
+    ("coordinator", _l("Smart-City-Koordination")),
+    ("auditor", _l("Prüferin / Prüfer")),
+    ("admin", _l("Administration")),
+]
+ROLE_LABELS = dict(ROLE_CHOICES)
+KIND_CHOICES = [
+    ("administration", _l("Fachbereich / Amt")),
+    ("company", _l("Kommunalunternehmen")),
+]
 
 
 class SignInForm(FlaskForm):
@@ -22,3 +44,104 @@ class SignInForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
+
+
+class VersionedForm(FlaskForm):
+    """A form about an existing object: carries the version the person saw."""
+
+    version = IntegerField(widget=HiddenField.widget, validators=[DataRequired()])
+
+
+class CreateDepartmentForm(FlaskForm):
+    """A new department or municipal company."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte einen Namen angeben."))])
+    short_name = StringField(
+        _l("Kurzname"), validators=[DataRequired(_l("Bitte einen Kurznamen angeben."))]
+    )
+    kind = SelectField(_l("Art"), choices=KIND_CHOICES)
+
+
+class EditDepartmentForm(VersionedForm):
+    """Rename a department or change its kind."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte einen Namen angeben."))])
+    short_name = StringField(
+        _l("Kurzname"), validators=[DataRequired(_l("Bitte einen Kurznamen angeben."))]
+    )
+    kind = SelectField(_l("Art"), choices=KIND_CHOICES)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a multiple choice (accessible as a fieldset of labelled boxes)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CreatePersonForm(FlaskForm):
+    """A new person with roles and, optionally, a login."""
+
+    display_name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Bitte einen Namen angeben."))],
+        render_kw={"autocomplete": "off"},
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte eine E-Mail-Adresse angeben.")),
+        ],
+        render_kw={"autocomplete": "off", "type": "email"},
+    )
+    department_id = SelectField(_l("Fachbereich"))
+    roles = MultiCheckboxField(_l("Rollen"), choices=ROLE_CHOICES)
+    username = StringField(_l("Benutzername (optional)"), validators=[Optional()])
+    password = PasswordField(
+        _l("Passwort (optional, mindestens 12 Zeichen)"),
+        validators=[Optional()],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class EditPersonForm(VersionedForm):
+    """Name, e-mail and department of a person."""
+
+    display_name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Bitte einen Namen angeben."))]
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte eine E-Mail-Adresse angeben.")),
+        ],
+        render_kw={"type": "email"},
+    )
+    department_id = SelectField(_l("Fachbereich"))
+
+
+class GrantRoleForm(VersionedForm):
+    """Grant one role."""
+
+    role = SelectField(_l("Rolle"), choices=ROLE_CHOICES)
+
+
+class RevokeRoleForm(VersionedForm):
+    """Revoke one role, with a reason."""
+
+    role = SelectField(_l("Rolle"), choices=ROLE_CHOICES)
+    reason = TextAreaField(
+        _l("Begründung"), validators=[DataRequired(_l("Bitte eine Begründung angeben."))]
+    )
+
+
+class DeactivatePersonForm(VersionedForm):
+    """Deactivate a person, with a reason."""
+
+    reason = TextAreaField(
+        _l("Begründung"), validators=[DataRequired(_l("Bitte eine Begründung angeben."))]
+    )
+
+
+class ReactivatePersonForm(VersionedForm):
+    """Let a person act again."""

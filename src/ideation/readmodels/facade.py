@@ -20,6 +20,7 @@ from ideation.readmodels.views import (
     Funnel,
     IdeaPage,
     MeasureRow,
+    PersonRow,
     PlannerAsOf,
     SimilarIdea,
     ThemeCount,
@@ -146,6 +147,16 @@ class ReadModels:
         """Departments by name with ideas, supports, measures and benefits counted."""
         with self._reading() as conn:
             return queries.list_departments(conn)
+
+    def list_people(self) -> list[PersonRow]:
+        """Every person with department, roles and active flag (names: see the directory)."""
+        with self._reading() as conn:
+            return queries.list_people(conn)
+
+    def count_active_admins(self) -> int:
+        """How many active people hold the admin role."""
+        with self._reading() as conn:
+            return queries.count_active_admins(conn)
 
     def funnel(self) -> Funnel:
         """Ideas per visible stage."""

@@ -32,6 +32,7 @@ from ideation.readmodels.tables import (
     idea_themes,
     ideas,
     measures,
+    people,
     working_groups,
 )
 from ideation.readmodels.views import (
@@ -43,6 +44,7 @@ from ideation.readmodels.views import (
     IdeaPage,
     IdeaRow,
     MeasureRow,
+    PersonRow,
     SimilarIdea,
     ThemeCount,
     WorkingGroupRow,
@@ -770,3 +772,22 @@ def _bool(field: str, value: object, label: str) -> bool:
 def _german_key(value: str) -> str:
     """Sort key for German text: case-insensitive, ä with a, ß as ss."""
     return fold(value)
+
+
+def list_people(conn: Connection) -> list[PersonRow]:
+    """Every person with department, roles and active flag."""
+    return [
+        PersonRow(
+            id=row.id,
+            version=row.version,
+            department_id=row.department_id,
+            active=row.active,
+            roles=tuple(row.roles.split()),
+        )
+        for row in conn.execute(select(people).order_by(people.c.id))
+    ]
+
+
+def count_active_admins(conn: Connection) -> int:
+    """How many active people hold the admin role."""
+    return sum(1 for person in list_people(conn) if person.active and "admin" in person.roles)

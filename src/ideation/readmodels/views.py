@@ -209,3 +209,14 @@ class PlannerAsOf:
     funnel: Funnel
     ideas: tuple[IdeaRow, ...]
     events_applied: int
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person's part in the planner (no personal data: names live in the directory)."""
+
+    id: UUID
+    version: int
+    department_id: UUID
+    active: bool
+    roles: tuple[str, ...]
