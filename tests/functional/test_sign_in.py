@@ -108,3 +108,15 @@ def test_repeated_wrong_passwords_are_throttled_with_429(client: FlaskClient, ca
     assert throttled.status_code == 429
     assert "Zu viele fehlgeschlagene Anmeldungen" in throttled.text
     assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_one_address_trying_many_accounts_is_limited_per_address(
+    client: FlaskClient, cast: Cast
+) -> None:
+    # Rotating usernames defeats the per-account throttle; the per-address limit holds.
+    statuses = [
+        sign_in(client, f"gibt-es-nicht-{n}", "rate-mal-rate-mal").status_code for n in range(35)
+    ]
+    assert statuses[0] == 401
+    assert statuses[-1] == 429
+    assert statuses.count(429) >= 5

@@ -12,7 +12,7 @@ from ideation.bootstrap import build_application
 from ideation.config import Settings
 from ideation.entrypoints.auth import register_auth
 from ideation.entrypoints.demo import has_demo_passwords
-from ideation.entrypoints.extensions import babel, csrf
+from ideation.entrypoints.extensions import babel, csrf, limiter
 from ideation.entrypoints.forms import ROLE_LABELS
 from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
 from ideation.entrypoints.pages import admin, auth, errors, legal, main
@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     register_auth(app)
     register_security(app)
     errors.register_error_pages(app)

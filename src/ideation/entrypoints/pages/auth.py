@@ -20,13 +20,16 @@ from werkzeug.wrappers import Response
 
 from ideation.application.errors import LoginFailed, LoginThrottled
 from ideation.entrypoints.auth import load_signed_in_person
+from ideation.entrypoints.extensions import limiter
 from ideation.entrypoints.forms import SignInForm
 from ideation.entrypoints.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
+LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])
 def login() -> Response | str | tuple[str, int, dict[str, str]]:
     """Show the sign-in form; on success start a fresh session and go on."""
     form = SignInForm()
