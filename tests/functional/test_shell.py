@@ -141,3 +141,38 @@ def test_session_cookies_are_http_only_and_same_site_lax(client: FlaskClient) ->
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "text"),
+    [
+        ("permission", 403, "Sie dürfen „Bewerten“ hier nicht ausführen."),
+        ("missing", 404, "Die Idee wurde nicht gefunden."),
+        ("conflict", 409, "Inzwischen wurde etwas geändert"),
+    ],
+)
+def test_application_errors_escaping_a_view_become_german_pages(
+    web_app: Flask, cast, error: str, status: int, text: str
+) -> None:
+    from uuid import uuid4
+
+    planner = web_app.extensions["ideation"]
+    idea = planner.submit_idea(cast.member, title="Fehlerprobe", summary="s")
+    calls = {
+        "permission": lambda: planner.assess_idea(
+            cast.member, idea, 1, impact=1, effort=1, expected_weeks=1, rationale="x"
+        ),
+        "missing": lambda: planner.get_idea(uuid4()),
+        "conflict": lambda: planner.comment_on_idea(cast.member, idea, 0, "veraltet"),
+    }
+
+    @web_app.get("/probe")
+    def probe() -> str:
+        calls[error]()
+        return "nie"
+
+    client = web_app.test_client()
+    sign_in(client, "tim")
+    response = client.get("/probe")
+    assert response.status_code == status
+    assert text in response.text

@@ -9,7 +9,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ideation.application.errors import StorageBusy
+from ideation.application.errors import (
+    ConcurrencyConflict,
+    NotFound,
+    PermissionDenied,
+    StorageBusy,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +62,18 @@ def register_error_pages(app: Flask) -> None:
                 )
             ),
         )
+
+    @app.errorhandler(PermissionDenied)
+    def denied(error: PermissionDenied) -> tuple[str, int]:
+        return render_error(403, str(error))
+
+    @app.errorhandler(NotFound)
+    def missing(error: NotFound) -> tuple[str, int]:
+        return render_error(404, str(error))
+
+    @app.errorhandler(ConcurrencyConflict)
+    def conflict(error: ConcurrencyConflict) -> tuple[str, int]:
+        return render_error(409, str(error))
 
     @app.errorhandler(StorageBusy)
     def busy(error: StorageBusy) -> tuple[str, int, dict[str, str]]:
