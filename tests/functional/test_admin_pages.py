@@ -164,22 +164,27 @@ def test_roles_are_granted_and_revoked_with_a_reason_and_deactivation_ends_sessi
 
     granted = admin_client.post(
         f"/admin/personen/{cast.member}/rolle-erteilen",
-        data={"role": "coordinator", "version": "2", "csrf_token": token},
+        data={"grant-role": "coordinator", "grant-version": "2", "grant-csrf_token": token},
     )
     assert granted.status_code == 302
     no_reason = admin_client.post(
         f"/admin/personen/{cast.member}/rolle-entziehen",
-        data={"role": "coordinator", "reason": "", "version": "3", "csrf_token": token},
+        data={
+            "revoke-role": "coordinator",
+            "revoke-reason": "",
+            "revoke-version": "3",
+            "revoke-csrf_token": token,
+        },
     )
     assert no_reason.status_code == 400
     assert "Bitte eine Begründung angeben." in no_reason.text
     revoked = admin_client.post(
         f"/admin/personen/{cast.member}/rolle-entziehen",
         data={
-            "role": "coordinator",
-            "reason": "Vertretung beendet",
-            "version": "3",
-            "csrf_token": token,
+            "revoke-role": "coordinator",
+            "revoke-reason": "Vertretung beendet",
+            "revoke-version": "3",
+            "revoke-csrf_token": token,
         },
     )
     assert revoked.status_code == 302
@@ -191,7 +196,11 @@ def test_roles_are_granted_and_revoked_with_a_reason_and_deactivation_ends_sessi
 
     deactivated = admin_client.post(
         f"/admin/personen/{cast.member}/deaktivieren",
-        data={"reason": "Ausgeschieden", "version": "4", "csrf_token": token},
+        data={
+            "deactivate-reason": "Ausgeschieden",
+            "deactivate-version": "4",
+            "deactivate-csrf_token": token,
+        },
     )
     assert deactivated.status_code == 302
     assert tims_client.get("/").status_code == 302  # Tim's session is over
@@ -202,13 +211,14 @@ def test_the_last_admin_cannot_lock_the_administration_out(
 ) -> None:
     token = _form_token(admin_client.get(f"/admin/personen/{cast.admin}").text)
     version = str(web_app.extensions["ideation"].get_person(cast.admin).version)
-    for path, data in [
-        ("rolle-entziehen", {"role": "admin", "reason": "Versehen"}),
-        ("deaktivieren", {"reason": "Versehen"}),
+    for path, prefix, data in [
+        ("rolle-entziehen", "revoke", {"role": "admin", "reason": "Versehen"}),
+        ("deaktivieren", "deactivate", {"reason": "Versehen"}),
     ]:
+        fields = {**data, "version": version, "csrf_token": token}
         response = admin_client.post(
             f"/admin/personen/{cast.admin}/{path}",
-            data={**data, "version": version, "csrf_token": token},
+            data={f"{prefix}-{name}": value for name, value in fields.items()},
         )
         assert response.status_code == 422
         assert "letzte aktive Administration" in response.text
