@@ -176,3 +176,14 @@ def test_application_errors_escaping_a_view_become_german_pages(
     response = client.get("/probe")
     assert response.status_code == status
     assert text in response.text
+
+
+def test_stage_names_on_the_start_page_follow_the_chosen_language(
+    member_client: FlaskClient,
+) -> None:
+    assert '<th scope="row">Eingereicht</th>' in member_client.get("/").text
+    member_client.post("/sprache", data={"locale": "en", "csrf_token": csrf_token(member_client)})
+    english = member_client.get("/").text
+    assert '<th scope="row">Submitted</th>' in english
+    assert '<th scope="row">Implemented</th>' in english
+    assert "Ideas by stage" in english

@@ -15,6 +15,7 @@ from ideation.entrypoints.demo import has_demo_passwords
 from ideation.entrypoints.extensions import babel, csrf, limiter
 from ideation.entrypoints.forms import ROLE_LABELS
 from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
+from ideation.entrypoints.labels import stage_label
 from ideation.entrypoints.pages import admin, auth, errors, legal, main
 from ideation.entrypoints.security import load_or_create_secret_key, register_security
 
@@ -67,6 +68,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_error_pages(app)
     for blueprint in (main.bp, legal.bp, auth.bp, admin.bp):
         app.register_blueprint(blueprint)
+
+    app.add_template_filter(stage_label, "stage_label")
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:
