@@ -8,17 +8,25 @@ PORT ?= 5000
 
 .PHONY: install run test lint format bench clean translations
 
+# Functions whose string arguments are German texts to translate (ideation.domain.errors.msg,
+# N_ for labels, the errors' messages and the labels passed to the domain's guards).
+MESSAGE_KEYWORDS := -k _l -k msg -k N_ -k DomainError -k IllegalTransition -k InvalidValue:2 \
+	-k NotFound -k PermissionDenied -k ApplicationError -k InvalidRequest -k AlreadyInitialised \
+	-k PasswordRejected -k ReasonRequired -k check_reason:2 -k check_text:3 \
+	-k check_optional_text:3 -k check_int_range:3 -k check_date:3 -k check_stage:3 \
+	-k check_running:2 -k check_active:2
+
 # Refresh the message catalogue after changing visible strings, then translate the .po file.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg $(MESSAGE_KEYWORDS) -o web/translations/messages.pot .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations
-	$(BIN)/pybabel compile --use-fuzzy -d web/translations
+	$(BIN)/pybabel compile -d web/translations
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/pybabel compile --use-fuzzy -d web/translations
+	$(BIN)/pybabel compile -d web/translations
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -223,3 +223,41 @@ def test_the_last_admin_cannot_lock_the_administration_out(
         assert response.status_code == 422
         assert "letzte aktive Administration" in response.text
     assert "admin" in web_app.extensions["ideation"].get_person(cast.admin).roles
+
+
+def test_messages_from_the_planner_follow_the_chosen_language(admin_client: FlaskClient) -> None:
+    page = admin_client.get("/admin/fachbereiche/neu")
+    token = _form_token(page.text)
+    data = {"name": "X", "short_name": "X", "kind": "administration", "csrf_token": token}
+    german = admin_client.post("/admin/fachbereiche/neu", data=data)
+    assert "„Name“ muss mindestens 2 Zeichen lang sein." in german.text
+
+    admin_client.post("/sprache", data={"locale": "en", "csrf_token": token})
+    english = admin_client.post("/admin/fachbereiche/neu", data=data)
+    assert english.status_code == 422
+    assert "“Name” needs at least 2 characters." in english.text
+    assert "Zeichen" not in english.text
+
+
+def test_a_conflict_in_english_names_the_change_in_english(
+    admin_client: FlaskClient, web_app: Flask, cast: Cast
+) -> None:
+    page = admin_client.get(f"/admin/fachbereiche/{cast.citizens}")
+    token = _form_token(page.text)
+    admin_client.post("/sprache", data={"locale": "en", "csrf_token": token})
+    web_app.extensions["ideation"].rename_department(
+        cast.admin, cast.citizens, 1, "Bürgeramt", "33"
+    )
+    stale = admin_client.post(
+        f"/admin/fachbereiche/{cast.citizens}",
+        data={
+            "name": "Bürgerservice",
+            "short_name": "33",
+            "kind": "administration",
+            "version": "1",
+            "csrf_token": token,
+        },
+    )
+    assert stale.status_code == 409
+    assert "Something was changed in the meantime (version 1 → 2)" in stale.text
+    assert "“Department renamed” by Ada Admin" in stale.text

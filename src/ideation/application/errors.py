@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from ideation.domain.errors import DomainError
+from ideation.domain.errors import DomainError, msg
 
 if TYPE_CHECKING:
     from ideation.application.views import HistoryEntry
@@ -89,7 +89,10 @@ class LoginThrottled(ApplicationError):
     def __init__(self, retry_after_seconds: int) -> None:
         minutes = max(1, round(retry_after_seconds / 60))
         super().__init__(
-            "Zu viele fehlgeschlagene Anmeldungen. "
-            f"Bitte versuchen Sie es in etwa {minutes} Minute(n) erneut."
+            msg(
+                "Zu viele fehlgeschlagene Anmeldungen. "
+                "Bitte versuchen Sie es in etwa %(minutes)s Minute(n) erneut.",
+                minutes=minutes,
+            )
         )
         self.retry_after_seconds = retry_after_seconds

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from ideation.application.errors import PermissionDenied
 from ideation.domain.actor import Actor, Role
+from ideation.domain.errors import N_, msg
 from ideation.domain.person import Person
 
 M, G, C, A = Role.MEMBER, Role.GROUP_MEMBER, Role.COORDINATOR, Role.ADMIN
@@ -65,48 +66,48 @@ PERMISSIONS: dict[str, tuple[Grant, ...]] = {
 }
 
 ACTION_LABELS: dict[str, str] = {
-    "department.register": "Fachbereich anlegen",
-    "department.rename": "Fachbereich umbenennen",
-    "department.reclassify": "Art des Fachbereichs ändern",
-    "person.register": "Person anlegen",
-    "person.update_directory": "Personendaten ändern",
-    "person.move_to_department": "Fachbereich einer Person ändern",
-    "person.grant_role": "Rolle erteilen",
-    "person.revoke_role": "Rolle entziehen",
-    "person.deactivate": "Person deaktivieren",
-    "person.reactivate": "Person reaktivieren",
-    "person.manage_account": "Zugang verwalten",
-    "idea.submit": "Idee einreichen",
-    "idea.revise": "Idee überarbeiten",
-    "idea.comment": "Kommentieren",
-    "idea.pledge_support": "Mitwirkung zusagen",
-    "idea.withdraw_support": "Mitwirkung zurückziehen",
-    "idea.assess": "Bewerten",
-    "idea.override_quick_win": "Quick-Win-Einstufung ändern",
-    "idea.assign_to_working_group": "An Arbeitsgruppe übergeben",
-    "idea.recommend": "Empfehlung abgeben",
-    "idea.accept": "Annehmen",
-    "idea.reject": "Ablehnen",
-    "idea.park": "Zurückstellen",
-    "idea.reopen": "Wieder aufnehmen",
-    "idea.merge": "Zusammenführen",
-    "idea.withdraw": "Zurückziehen",
-    "working_group.form": "Arbeitsgruppe gründen",
-    "working_group.add_member": "Mitglied aufnehmen",
-    "working_group.remove_member": "Mitglied ausscheiden lassen",
-    "working_group.record_meeting": "Sitzung protokollieren",
-    "working_group.dissolve": "Arbeitsgruppe auflösen",
-    "measure.set_goal": "Ziel festlegen",
-    "measure.revise_goal": "Ziel ändern",
-    "measure.note_approach": "Lösungsweg beschreiben",
-    "measure.add_milestone": "Meilenstein planen",
-    "measure.reach_milestone": "Meilenstein als erreicht melden",
-    "measure.report_progress": "Fortschritt melden",
-    "measure.block": "Blockieren",
-    "measure.unblock": "Blockade aufheben",
-    "measure.implement": "Als umgesetzt melden",
-    "measure.record_benefit": "Mehrwert festhalten",
-    "measure.cancel": "Maßnahme abbrechen",
+    "department.register": N_("Fachbereich anlegen"),
+    "department.rename": N_("Fachbereich umbenennen"),
+    "department.reclassify": N_("Art des Fachbereichs ändern"),
+    "person.register": N_("Person anlegen"),
+    "person.update_directory": N_("Personendaten ändern"),
+    "person.move_to_department": N_("Fachbereich einer Person ändern"),
+    "person.grant_role": N_("Rolle erteilen"),
+    "person.revoke_role": N_("Rolle entziehen"),
+    "person.deactivate": N_("Person deaktivieren"),
+    "person.reactivate": N_("Person reaktivieren"),
+    "person.manage_account": N_("Zugang verwalten"),
+    "idea.submit": N_("Idee einreichen"),
+    "idea.revise": N_("Idee überarbeiten"),
+    "idea.comment": N_("Kommentieren"),
+    "idea.pledge_support": N_("Mitwirkung zusagen"),
+    "idea.withdraw_support": N_("Mitwirkung zurückziehen"),
+    "idea.assess": N_("Bewerten"),
+    "idea.override_quick_win": N_("Quick-Win-Einstufung ändern"),
+    "idea.assign_to_working_group": N_("An Arbeitsgruppe übergeben"),
+    "idea.recommend": N_("Empfehlung abgeben"),
+    "idea.accept": N_("Annehmen"),
+    "idea.reject": N_("Ablehnen"),
+    "idea.park": N_("Zurückstellen"),
+    "idea.reopen": N_("Wieder aufnehmen"),
+    "idea.merge": N_("Zusammenführen"),
+    "idea.withdraw": N_("Zurückziehen"),
+    "working_group.form": N_("Arbeitsgruppe gründen"),
+    "working_group.add_member": N_("Mitglied aufnehmen"),
+    "working_group.remove_member": N_("Mitglied ausscheiden lassen"),
+    "working_group.record_meeting": N_("Sitzung protokollieren"),
+    "working_group.dissolve": N_("Arbeitsgruppe auflösen"),
+    "measure.set_goal": N_("Ziel festlegen"),
+    "measure.revise_goal": N_("Ziel ändern"),
+    "measure.note_approach": N_("Lösungsweg beschreiben"),
+    "measure.add_milestone": N_("Meilenstein planen"),
+    "measure.reach_milestone": N_("Meilenstein als erreicht melden"),
+    "measure.report_progress": N_("Fortschritt melden"),
+    "measure.block": N_("Blockieren"),
+    "measure.unblock": N_("Blockade aufheben"),
+    "measure.implement": N_("Als umgesetzt melden"),
+    "measure.record_benefit": N_("Mehrwert festhalten"),
+    "measure.cancel": N_("Maßnahme abbrechen"),
 }
 
 
@@ -131,5 +132,6 @@ def authorize(
             continue
         return Actor(person_id=person.id, department_id=person.department_id, role=role.value)
     raise PermissionDenied(
-        f"Sie dürfen „{ACTION_LABELS[action]}“ hier nicht ausführen.", action=action
+        msg("Sie dürfen „%(action)s“ hier nicht ausführen.", action=ACTION_LABELS[action]),
+        action=action,
     )

@@ -55,7 +55,7 @@ from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, SYSTEM_PERSON_ID, A
 from ideation.domain.base import PlannerAggregate, check_text
 from ideation.domain.clock import Clock, using_clock
 from ideation.domain.department import Department
-from ideation.domain.errors import DomainError, InvalidValue
+from ideation.domain.errors import N_, DomainError, InvalidValue, msg
 from ideation.domain.idea import Idea, IdeaStatus
 from ideation.domain.installation import INSTALLATION_ID, Installation
 from ideation.domain.measure import Measure
@@ -77,11 +77,11 @@ MAX_IDEMPOTENCY_KEY_LENGTH = 200
 SNAPSHOT_INTERVAL = 50
 
 NOUNS = {
-    Idea: "Die Idee",
-    Measure: "Die Maßnahme",
-    WorkingGroup: "Die Arbeitsgruppe",
-    Department: "Der Fachbereich",
-    Person: "Die Person",
+    Idea: N_("Die Idee"),
+    Measure: N_("Die Maßnahme"),
+    WorkingGroup: N_("Die Arbeitsgruppe"),
+    Department: N_("Der Fachbereich"),
+    Person: N_("Die Person"),
 }
 
 
@@ -118,7 +118,7 @@ def _check_policy(password: str, username: str) -> None:
     try:
         check_password_policy(password, username=username)
     except PasswordRejected as rejected:
-        raise InvalidValue("password", str(rejected)) from None
+        raise InvalidValue("password", rejected.args[0]) from None
 
 
 def _throttle_until(now: dt.datetime, failures: int) -> dt.datetime | None:
@@ -766,8 +766,10 @@ class IdeationApplication(Application[UUID]):
             if not (target.is_open or target.status == IdeaStatus.ACCEPTED):
                 raise InvalidValue(
                     "into_idea_id",
-                    f"Die Ziel-Idee ist im Stand „{target.status_label}“ "
-                    "und kann nichts aufnehmen.",
+                    msg(
+                        "Die Ziel-Idee ist im Stand „%(stage)s“ und kann nichts aufnehmen.",
+                        stage=target.status_label,
+                    ),
                 )
         self._idea_change(
             "idea.merge",
@@ -1125,7 +1127,7 @@ class IdeationApplication(Application[UUID]):
             after = self._load(Idea, idea_id, version=to_version)
             for wanted, got in ((from_version, before), (to_version, after)):
                 if got.version != wanted:
-                    raise NotFound(f"Die Idee hat keine Version {wanted}.")
+                    raise NotFound(msg("Die Idee hat keine Version %(version)s.", version=wanted))
         return list(field_changes(_idea_diff_state(before), _idea_diff_state(after)))
 
     def events_since(self, aggregate_id: UUID, version: int) -> list[HistoryEntry]:
@@ -1213,16 +1215,16 @@ class IdeationApplication(Application[UUID]):
             raise StorageBusy() from error
 
     def _load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
-        noun = NOUNS.get(cls, "Das Objekt")
+        noun = NOUNS.get(cls, N_("Das Objekt"))
         if not isinstance(aggregate_id, UUID):
-            raise NotFound(f"{noun} wurde nicht gefunden.")
+            raise NotFound(msg("%(noun)s wurde nicht gefunden.", noun=noun))
         try:
             with self._storage():
                 aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise NotFound(f"{noun} wurde nicht gefunden.") from None
+            raise NotFound(msg("%(noun)s wurde nicht gefunden.", noun=noun)) from None
         if not isinstance(aggregate, cls):
-            raise NotFound(f"{noun} wurde nicht gefunden.")
+            raise NotFound(msg("%(noun)s wurde nicht gefunden.", noun=noun))
         return aggregate
 
     def _active_person(self, person_id: UUID) -> Person:

@@ -7,6 +7,8 @@ import secrets
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ideation.domain.errors import msg
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 # A few of the most common passwords and words of this domain; a full top-3000 list is
@@ -33,9 +35,13 @@ class PasswordRejected(ValueError):
 def check_password_policy(password: str, *, username: str = "") -> None:
     """Raise PasswordRejected unless the password is 12–256 characters and not guessable."""
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        raise PasswordRejected(f"Das Passwort muss mindestens {MIN_LENGTH} Zeichen lang sein.")
+        raise PasswordRejected(
+            msg("Das Passwort muss mindestens %(n)s Zeichen lang sein.", n=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        raise PasswordRejected(f"Das Passwort darf höchstens {MAX_LENGTH} Zeichen lang sein.")
+        raise PasswordRejected(
+            msg("Das Passwort darf höchstens %(n)s Zeichen lang sein.", n=MAX_LENGTH)
+        )
     folded = password.casefold()
     if folded in COMMON_PASSWORDS or (username and username.casefold() in folded):
         raise PasswordRejected(

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
+from ideation.domain.errors import N_
+
 
 class Role(StrEnum):
     """Roles a person can hold (DESIGN §1); SYSTEM is the installation itself."""
@@ -27,12 +29,12 @@ GRANTABLE_ROLES = (
 )
 
 ROLE_LABELS = {
-    Role.MEMBER: "Mitarbeitende eines Fachbereichs oder Kommunalunternehmens",
-    Role.GROUP_MEMBER: "Mitglied einer Arbeitsgruppe",
-    Role.COORDINATOR: "Smart-City-Koordination",
-    Role.AUDITOR: "Prüferin / Prüfer",
-    Role.ADMIN: "Administration",
-    Role.SYSTEM: "System",
+    Role.MEMBER: N_("Mitarbeitende eines Fachbereichs oder Kommunalunternehmens"),
+    Role.GROUP_MEMBER: N_("Mitglied einer Arbeitsgruppe"),
+    Role.COORDINATOR: N_("Smart-City-Koordination"),
+    Role.AUDITOR: N_("Prüferin / Prüfer"),
+    Role.ADMIN: N_("Administration"),
+    Role.SYSTEM: N_("System"),
 }
 
 

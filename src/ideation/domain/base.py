@@ -8,7 +8,7 @@ from datetime import datetime
 from eventsourcing.domain import Aggregate
 
 from ideation.domain.clock import utc_now
-from ideation.domain.errors import IllegalTransition, InvalidValue, ReasonRequired
+from ideation.domain.errors import IllegalTransition, InvalidValue, ReasonRequired, msg
 
 MAX_REASON_LENGTH = 5000
 
@@ -30,8 +30,12 @@ class PlannerAggregate(Aggregate):
         """Raise IllegalTransition unless the current stage is one of `allowed`."""
         if self.status not in allowed:  # type: ignore[attr-defined]
             raise IllegalTransition(
-                f"{subject} ist im Stand „{self.status_label}“; "  # type: ignore[attr-defined]
-                f"„{action_label}“ ist so nicht möglich.",
+                msg(
+                    "%(subject)s ist im Stand „%(stage)s“; „%(action)s“ ist so nicht möglich.",
+                    subject=subject,
+                    stage=self.status_label,  # type: ignore[attr-defined]
+                    action=action_label,
+                ),
                 code=f"{self.error_prefix}.illegal_transition",
                 action=action,
                 status=self.status,  # type: ignore[attr-defined]
@@ -45,7 +49,8 @@ def check_reason(reason: str | None, action_label: str) -> str:
     reason = reason.strip()
     if len(reason) > MAX_REASON_LENGTH:
         raise InvalidValue(
-            "reason", f"Die Begründung darf höchstens {MAX_REASON_LENGTH} Zeichen lang sein."
+            "reason",
+            msg("Die Begründung darf höchstens %(n)s Zeichen lang sein.", n=MAX_REASON_LENGTH),
         )
     return reason
 
@@ -55,14 +60,20 @@ def check_text(
 ) -> str:
     """Return a stripped text within bounds, or raise InvalidValue with a German message."""
     if not isinstance(value, str):
-        raise InvalidValue(field, f"„{label}“ muss ein Text sein.")
+        raise InvalidValue(field, msg("„%(label)s“ muss ein Text sein.", label=label))
     text = value.strip()
     if len(text) < min_length:
         if min_length == 1:
-            raise InvalidValue(field, f"Bitte „{label}“ ausfüllen.")
-        raise InvalidValue(field, f"„{label}“ muss mindestens {min_length} Zeichen lang sein.")
+            raise InvalidValue(field, msg("Bitte „%(label)s“ ausfüllen.", label=label))
+        raise InvalidValue(
+            field,
+            msg("„%(label)s“ muss mindestens %(n)s Zeichen lang sein.", label=label, n=min_length),
+        )
     if len(text) > max_length:
-        raise InvalidValue(field, f"„{label}“ darf höchstens {max_length} Zeichen lang sein.")
+        raise InvalidValue(
+            field,
+            msg("„%(label)s“ darf höchstens %(n)s Zeichen lang sein.", label=label, n=max_length),
+        )
     return text
 
 
@@ -76,7 +87,15 @@ def check_optional_text(field: str, value: object, label: str, *, max_length: in
 def check_int_range(field: str, value: object, label: str, low: int, high: int) -> int:
     """Return an int within [low, high], or raise InvalidValue."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidValue(field, f"„{label}“ muss eine ganze Zahl sein.")
+        raise InvalidValue(field, msg("„%(label)s“ muss eine ganze Zahl sein.", label=label))
     if not low <= value <= high:
-        raise InvalidValue(field, f"„{label}“ muss zwischen {low} und {high} liegen.")
+        raise InvalidValue(
+            field,
+            msg(
+                "„%(label)s“ muss zwischen %(low)s und %(high)s liegen.",
+                label=label,
+                low=low,
+                high=high,
+            ),
+        )
     return value

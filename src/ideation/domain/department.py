@@ -9,7 +9,7 @@ from eventsourcing.domain import event
 
 from ideation.domain.actor import Actor
 from ideation.domain.base import PlannerAggregate, check_text
-from ideation.domain.errors import DomainError, InvalidValue
+from ideation.domain.errors import N_, DomainError, InvalidValue
 
 
 class DepartmentKind(StrEnum):
@@ -18,8 +18,8 @@ class DepartmentKind(StrEnum):
 
 
 DEPARTMENT_KIND_LABELS = {
-    DepartmentKind.ADMINISTRATION: "Fachbereich / Amt",
-    DepartmentKind.COMPANY: "Kommunalunternehmen",
+    DepartmentKind.ADMINISTRATION: N_("Fachbereich / Amt"),
+    DepartmentKind.COMPANY: N_("Kommunalunternehmen"),
 }
 
 

@@ -5,6 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 
+class Message(str):
+    """A German message that remembers its template and values, so others can translate it."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Message:
+        text = super().__new__(cls, template % params if params else template)
+        text.template = template
+        text.params = params
+        return text
+
+
+def msg(template: str, **params: Any) -> Message:
+    """A translatable message: `template` uses %(name)s placeholders (gettext style)."""
+    return Message(template, **params)
+
+
+def N_(text: str) -> str:  # noqa: N802 - the conventional gettext_noop name
+    """Mark a label for translation without translating it here."""
+    return text
+
+
 class DomainError(Exception):
     """A rule of the planner was broken; nothing was recorded."""
 
@@ -34,7 +57,7 @@ class ReasonRequired(DomainError):
 
     def __init__(self, action_label: str) -> None:
         super().__init__(
-            f"Für „{action_label}“ ist eine Begründung erforderlich.",
+            msg("Für „%(action)s“ ist eine Begründung erforderlich.", action=action_label),
             action=action_label,
         )
 

@@ -16,7 +16,7 @@ from ideation.domain.base import (
     check_reason,
     check_text,
 )
-from ideation.domain.errors import DomainError, IllegalTransition, InvalidValue
+from ideation.domain.errors import N_, DomainError, IllegalTransition, InvalidValue, msg
 from ideation.domain.rules import is_quick_win
 
 
@@ -32,14 +32,14 @@ class IdeaStatus(StrEnum):
 
 
 IDEA_STATUS_LABELS = {
-    IdeaStatus.SUBMITTED: "Eingereicht",
-    IdeaStatus.IN_REVIEW: "In Prüfung",
-    IdeaStatus.IN_WORKING_GROUP: "In Arbeitsgruppe",
-    IdeaStatus.ACCEPTED: "Angenommen",
-    IdeaStatus.REJECTED: "Abgelehnt",
-    IdeaStatus.PARKED: "Zurückgestellt",
-    IdeaStatus.MERGED: "Zusammengeführt",
-    IdeaStatus.WITHDRAWN: "Zurückgezogen",
+    IdeaStatus.SUBMITTED: N_("Eingereicht"),
+    IdeaStatus.IN_REVIEW: N_("In Prüfung"),
+    IdeaStatus.IN_WORKING_GROUP: N_("In Arbeitsgruppe"),
+    IdeaStatus.ACCEPTED: N_("Angenommen"),
+    IdeaStatus.REJECTED: N_("Abgelehnt"),
+    IdeaStatus.PARKED: N_("Zurückgestellt"),
+    IdeaStatus.MERGED: N_("Zusammengeführt"),
+    IdeaStatus.WITHDRAWN: N_("Zurückgezogen"),
 }
 
 OPEN_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.IN_REVIEW, IdeaStatus.IN_WORKING_GROUP)
@@ -53,17 +53,17 @@ class RecommendationOutcome(StrEnum):
 
 
 RECOMMENDATION_LABELS = {
-    RecommendationOutcome.ACCEPT: "Annehmen",
-    RecommendationOutcome.REJECT: "Ablehnen",
-    RecommendationOutcome.PARK: "Zurückstellen",
+    RecommendationOutcome.ACCEPT: N_("Annehmen"),
+    RecommendationOutcome.REJECT: N_("Ablehnen"),
+    RecommendationOutcome.PARK: N_("Zurückstellen"),
 }
 
 # The fields a revision may change, with their German labels and length bounds.
 REVISABLE_FIELDS: dict[str, tuple[str, int, int]] = {
-    "title": ("Titel", 3, 200),
-    "summary": ("Kurzbeschreibung", 1, 500),
-    "description": ("Beschreibung", 0, 20000),
-    "themes": ("Themen", 0, 10),
+    "title": (N_("Titel"), 3, 200),
+    "summary": (N_("Kurzbeschreibung"), 1, 500),
+    "description": (N_("Beschreibung"), 0, 20000),
+    "themes": (N_("Themen"), 0, 10),
 }
 MAX_THEME_LENGTH = 60
 MAX_COMMENT_LENGTH = 5000
@@ -85,7 +85,8 @@ def check_themes(value: object) -> list[str]:
             continue
         if len(theme) > MAX_THEME_LENGTH:
             raise InvalidValue(
-                "themes", f"Ein Thema darf höchstens {MAX_THEME_LENGTH} Zeichen lang sein."
+                "themes",
+                msg("Ein Thema darf höchstens %(n)s Zeichen lang sein.", n=MAX_THEME_LENGTH),
             )
         themes.append(theme)
     if len(themes) > REVISABLE_FIELDS["themes"][2]:
@@ -96,7 +97,9 @@ def check_themes(value: object) -> list[str]:
 def check_idea_field(field: str, value: object) -> Any:
     """Validate one revisable field and return its clean value."""
     if field not in REVISABLE_FIELDS:
-        raise InvalidValue(field, f"Das Feld „{field}“ kann nicht geändert werden.")
+        raise InvalidValue(
+            field, msg("Das Feld „%(field)s“ kann nicht geändert werden.", field=field)
+        )
     if field == "themes":
         return check_themes(value)
     label, low, high = REVISABLE_FIELDS[field]
@@ -452,4 +455,4 @@ class Idea(PlannerAggregate):
 
     def check_stage(self, action: str, allowed: tuple[str, ...], action_label: str) -> None:
         """Raise IllegalTransition unless the idea's stage allows the action."""
-        self.check_stage_allows(action, allowed, subject="Die Idee", action_label=action_label)
+        self.check_stage_allows(action, allowed, subject=N_("Die Idee"), action_label=action_label)

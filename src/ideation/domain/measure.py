@@ -17,7 +17,7 @@ from ideation.domain.base import (
     check_reason,
     check_text,
 )
-from ideation.domain.errors import DomainError, IllegalTransition, InvalidValue
+from ideation.domain.errors import N_, DomainError, IllegalTransition, InvalidValue, msg
 
 
 class MeasureStatus(StrEnum):
@@ -28,10 +28,10 @@ class MeasureStatus(StrEnum):
 
 
 MEASURE_STATUS_LABELS = {
-    MeasureStatus.PLANNED: "Geplant",
-    MeasureStatus.IN_PROGRESS: "In Umsetzung",
-    MeasureStatus.IMPLEMENTED: "Umgesetzt",
-    MeasureStatus.CANCELLED: "Abgebrochen",
+    MeasureStatus.PLANNED: N_("Geplant"),
+    MeasureStatus.IN_PROGRESS: N_("In Umsetzung"),
+    MeasureStatus.IMPLEMENTED: N_("Umgesetzt"),
+    MeasureStatus.CANCELLED: N_("Abgebrochen"),
 }
 
 RUNNING_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
@@ -40,7 +40,9 @@ RUNNING_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
 def check_date(field: str, value: object, label: str) -> dt.date:
     """Return a calendar date, or raise InvalidValue."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValue(field, f"Bitte ein gültiges Datum für „{label}“ angeben.")
+        raise InvalidValue(
+            field, msg("Bitte ein gültiges Datum für „%(label)s“ angeben.", label=label)
+        )
     return value
 
 
@@ -278,8 +280,8 @@ class Measure(PlannerAggregate):
         self.check_stage_allows(
             "implement",
             (MeasureStatus.IN_PROGRESS,),
-            subject="Die Maßnahme",
-            action_label="Als umgesetzt melden",
+            subject=N_("Die Maßnahme"),
+            action_label=N_("Als umgesetzt melden"),
         )
         if self.blocked:
             raise IllegalTransition(
@@ -304,8 +306,8 @@ class Measure(PlannerAggregate):
         self.check_stage_allows(
             "record_benefit",
             (MeasureStatus.IN_PROGRESS, MeasureStatus.IMPLEMENTED),
-            subject="Die Maßnahme",
-            action_label="Mehrwert festhalten",
+            subject=N_("Die Maßnahme"),
+            action_label=N_("Mehrwert festhalten"),
         )
         self._record_benefit(
             department_id=department_id,
@@ -330,5 +332,5 @@ class Measure(PlannerAggregate):
     def check_running(self, action: str, action_label: str) -> None:
         """Raise IllegalTransition unless the measure is planned or in progress."""
         self.check_stage_allows(
-            action, RUNNING_STATUSES, subject="Die Maßnahme", action_label=action_label
+            action, RUNNING_STATUSES, subject=N_("Die Maßnahme"), action_label=action_label
         )

@@ -8,7 +8,7 @@ from eventsourcing.domain import event
 
 from ideation.domain.actor import GRANTABLE_ROLES, ROLE_LABELS, Actor, Role
 from ideation.domain.base import PlannerAggregate, check_optional_text, check_reason
-from ideation.domain.errors import DomainError, IllegalTransition, InvalidValue
+from ideation.domain.errors import DomainError, IllegalTransition, InvalidValue, msg
 
 
 def check_role(role: object) -> str:
@@ -54,7 +54,7 @@ class Person(PlannerAggregate):
         role = check_role(role)
         if role in self.roles:
             raise DomainError(
-                f"Die Person hat die Rolle „{ROLE_LABELS[Role(role)]}“ bereits.",
+                msg("Die Person hat die Rolle „%(role)s“ bereits.", role=ROLE_LABELS[Role(role)]),
                 code="person.role_already_granted",
             )
         self._grant_role(role=role, actor=actor)
@@ -69,7 +69,7 @@ class Person(PlannerAggregate):
         reason = check_reason(reason, "Rolle entziehen")
         if role not in self.roles:
             raise DomainError(
-                f"Die Person hat die Rolle „{ROLE_LABELS[Role(role)]}“ nicht.",
+                msg("Die Person hat die Rolle „%(role)s“ nicht.", role=ROLE_LABELS[Role(role)]),
                 code="person.role_not_granted",
             )
         self._revoke_role(role=role, reason=reason, actor=actor)

@@ -16,7 +16,7 @@ from ideation.domain.base import (
     check_reason,
     check_text,
 )
-from ideation.domain.errors import DomainError, InvalidValue
+from ideation.domain.errors import N_, DomainError, InvalidValue
 
 
 class WorkingGroupStatus(StrEnum):
@@ -25,8 +25,8 @@ class WorkingGroupStatus(StrEnum):
 
 
 WORKING_GROUP_STATUS_LABELS = {
-    WorkingGroupStatus.ACTIVE: "Aktiv",
-    WorkingGroupStatus.DISSOLVED: "Aufgelöst",
+    WorkingGroupStatus.ACTIVE: N_("Aktiv"),
+    WorkingGroupStatus.DISSOLVED: N_("Aufgelöst"),
 }
 
 
@@ -37,9 +37,9 @@ class MeetingFormat(StrEnum):
 
 
 MEETING_FORMAT_LABELS = {
-    MeetingFormat.IN_PERSON: "Präsenz",
-    MeetingFormat.ONLINE: "Online",
-    MeetingFormat.HYBRID: "Hybrid",
+    MeetingFormat.IN_PERSON: N_("Präsenz"),
+    MeetingFormat.ONLINE: N_("Online"),
+    MeetingFormat.HYBRID: N_("Hybrid"),
 }
 
 
@@ -184,6 +184,6 @@ class WorkingGroup(PlannerAggregate):
         self.check_stage_allows(
             action,
             (WorkingGroupStatus.ACTIVE,),
-            subject="Die Arbeitsgruppe",
+            subject=N_("Die Arbeitsgruppe"),
             action_label=action_label,
         )

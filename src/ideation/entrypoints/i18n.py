@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import session
+from typing import Any
+
+from flask import current_app, session
+from flask_babel import format_datetime, gettext
 
 DEFAULT_LOCALE = "de"
 SUPPORTED_LOCALES = {"de": "Deutsch", "en": "English"}
@@ -13,3 +16,49 @@ def select_locale() -> str:
     """The session's chosen language, else German."""
     locale = session.get("locale")
     return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+def localized(message: object) -> str:
+    """A message from the lower layers in the current language.
+
+    Their texts are German; a `Message` (ideation.domain.errors.msg) also carries its
+    template and values, so the template and each text value are looked up in the catalogue.
+    """
+    text = str(message)
+    if select_locale() == DEFAULT_LOCALE:
+        return text
+    template = getattr(message, "template", None)
+    if template is None:
+        return gettext(text)
+    values = {k: gettext(v) if isinstance(v, str) else v for k, v in message.params.items()}
+    return gettext(template, **values)
+
+
+def localized_error(error: Exception) -> str:
+    """A domain or application error's message in the current language."""
+    if select_locale() != DEFAULT_LOCALE and hasattr(error, "events_since"):
+        return _conflict_text(error)
+    return localized(getattr(error, "message", None) or str(error))
+
+
+def _conflict_text(conflict: Any) -> str:
+    """Who changed what since the version the person saw, in the current language."""
+    names = current_app.extensions["ideation"].directory.display_names(
+        {e.actor_person_id for e in conflict.events_since if e.actor_person_id}
+    )
+    steps = "; ".join(
+        gettext(
+            "„%(label)s“ von %(name)s (%(when)s)",
+            label=gettext(e.label),
+            name=names.get(e.actor_person_id, gettext("gelöschte Person")),
+            when=format_datetime(e.timestamp, "short"),
+        )
+        for e in conflict.events_since[-5:]
+    )
+    return gettext(
+        "Inzwischen wurde etwas geändert (Version %(seen)s → %(now)s): %(steps)s. "
+        "Bitte laden Sie neu und prüfen Sie die Änderungen.",
+        seen=conflict.expected_version,
+        now=conflict.actual_version,
+        steps=steps,
+    )

@@ -24,6 +24,7 @@ from ideation.entrypoints.forms import (
     ReactivatePersonForm,
     RevokeRoleForm,
 )
+from ideation.entrypoints.i18n import localized_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 Page = str | tuple[str, int] | Response
@@ -48,14 +49,14 @@ def _department_choices() -> list[tuple[str, str]]:
 def _refuse(form: FlaskForm, error: DomainError) -> int:
     """Put a known error on the form (on its field where it names one); return the status."""
     if isinstance(error, ConcurrencyConflict):
-        flash(str(error), "error")
+        flash(localized_error(error), "error")
         return 409
     field = getattr(error, "field", None) or error.details.get("field")
     target = getattr(form, field, None) if field else None
     if target is not None:
-        target.errors = [*target.errors, str(error)]
+        target.errors = [*target.errors, localized_error(error)]
     else:
-        flash(str(error), "error")
+        flash(localized_error(error), "error")
     return 422
 
 

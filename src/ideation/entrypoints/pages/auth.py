@@ -22,6 +22,7 @@ from ideation.application.errors import LoginFailed, LoginThrottled
 from ideation.entrypoints.auth import load_signed_in_person
 from ideation.entrypoints.extensions import limiter
 from ideation.entrypoints.forms import SignInForm
+from ideation.entrypoints.i18n import localized_error
 from ideation.entrypoints.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -42,11 +43,11 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
     try:
         grant = ideation.authenticate(form.username.data, form.password.data)
     except LoginThrottled as throttled:
-        form.password.errors = [str(throttled)]
+        form.password.errors = [localized_error(throttled)]
         page = render_template("auth/login.html", form=form)
         return page, 429, {"Retry-After": str(throttled.retry_after_seconds)}
     except LoginFailed as failed:
-        form.password.errors = [str(failed)]
+        form.password.errors = [localized_error(failed)]
         return render_template("auth/login.html", form=form), 401
     person = load_signed_in_person(f"{grant.person_id}:{grant.session_version}")
     target = safe_next(form.next.data) or url_for("main.index")

@@ -15,6 +15,7 @@ from ideation.application.errors import (
     PermissionDenied,
     StorageBusy,
 )
+from ideation.entrypoints.i18n import localized_error
 
 logger = logging.getLogger(__name__)
 
@@ -65,15 +66,15 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(PermissionDenied)
     def denied(error: PermissionDenied) -> tuple[str, int]:
-        return render_error(403, str(error))
+        return render_error(403, localized_error(error))
 
     @app.errorhandler(NotFound)
     def missing(error: NotFound) -> tuple[str, int]:
-        return render_error(404, str(error))
+        return render_error(404, localized_error(error))
 
     @app.errorhandler(ConcurrencyConflict)
     def conflict(error: ConcurrencyConflict) -> tuple[str, int]:
-        return render_error(409, str(error))
+        return render_error(409, localized_error(error))
 
     @app.errorhandler(StorageBusy)
     def busy(error: StorageBusy) -> tuple[str, int, dict[str, str]]:

@@ -1,0 +1,38 @@
+"""Every German text the planner can show has an English translation (issue 4)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _keywords() -> list[str]:
+    makefile = (ROOT / "Makefile").read_text()
+    block = re.search(r"MESSAGE_KEYWORDS := (.*?)\n\n", makefile, re.S).group(1)
+    return block.replace("\\\n", " ").split()
+
+
+def test_every_extracted_message_has_a_reviewed_english_translation(tmp_path: Path) -> None:
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         *_keywords(), "-o", str(template), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    with template.open("rb") as f:
+        wanted = {m.id for m in read_po(f) if m.id}
+    catalogue = ROOT / "web/translations/en/LC_MESSAGES/messages.po"
+    with catalogue.open("rb") as f:
+        english = {m.id: m for m in read_po(f, locale="en") if m.id}
+
+    missing = sorted(i for i in wanted if i not in english or not english[i].string)
+    unreviewed = sorted(i for i in wanted if i in english and english[i].fuzzy)
+    assert not missing, f"untranslated (run make translations, then translate): {missing}"
+    assert not unreviewed, f"fuzzy guesses to review in messages.po: {unreviewed}"
+    assert len(wanted) > 250
