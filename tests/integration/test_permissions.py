@@ -108,3 +108,14 @@ def test_members_act_for_their_own_department_and_pledge_for_others(
     history = app.idea_history(idea)
     pledges = [e for e in history if e.label.startswith("Mitwirkung")]
     assert [e.details["department_id"] for e in pledges] == [cast.citizens, cast.citizens]
+
+
+def test_a_refused_command_is_logged_as_a_security_record(
+    app: IdeationApplication, cast: Cast, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="ideation.security")
+    with pytest.raises(PermissionDenied):
+        app.register_department(cast.auditor, "Neues Amt", "NA", "administration")
+    assert '"event": "permission.denied"' in caplog.text
+    assert str(cast.auditor) in caplog.text
+    assert '"action": "department.register"' in caplog.text

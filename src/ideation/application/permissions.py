@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from ideation.application.errors import PermissionDenied
+from ideation.application.security_log import log_security_event
 from ideation.domain.actor import Actor, Role
 from ideation.domain.errors import N_, msg
 from ideation.domain.person import Person
@@ -131,6 +132,7 @@ def authorize(
         if reach == OWN_GROUP and (group_members is None or person.id not in group_members):
             continue
         return Actor(person_id=person.id, department_id=person.department_id, role=role.value)
+    log_security_event("permission.denied", person_id=person.id, action=action)
     raise PermissionDenied(
         msg("Sie dürfen „%(action)s“ hier nicht ausführen.", action=ACTION_LABELS[action]),
         action=action,
