@@ -448,11 +448,19 @@ class IdeationApplication(Application[UUID]):
 
     def session_is_valid(self, person_id: UUID, session_version: int) -> bool:
         """Tell whether a session issued at `session_version` may still act."""
+        return self.signed_in_person(person_id, session_version) is not None
+
+    def signed_in_person(self, person_id: UUID, session_version: int) -> PersonView | None:
+        """The person behind a session issued at `session_version`, if it may still act."""
         with self._storage():
             account = self.accounts.by_person(person_id)
             if account is None or account.session_version != session_version:
-                return False
-            return self._load(Person, person_id).active
+                return None
+            try:
+                person = self.get_person(person_id)
+            except NotFound:
+                return None
+        return person if person.active else None
 
     def change_password(self, person_id: UUID, current_password: str, new_password: str) -> None:
         """A person changes their own password; every other session of theirs ends."""

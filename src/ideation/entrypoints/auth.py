@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, logout_user
 from werkzeug.wrappers import Response
 
-from ideation.application.errors import NotFound
 from ideation.application.security_log import log_security_event
 from ideation.entrypoints.extensions import login_manager
 
@@ -62,12 +61,8 @@ def load_signed_in_person(user_id: str) -> SignedInPerson | None:
         person_id, version = UUID(person_text), int(version_text)
     except ValueError:
         return None
-    ideation = current_app.extensions["ideation"]
-    if not ideation.session_is_valid(person_id, version):
-        return None
-    try:
-        person = ideation.get_person(person_id)
-    except NotFound:
+    person = current_app.extensions["ideation"].signed_in_person(person_id, version)
+    if person is None:
         return None
     return SignedInPerson(
         person_id=person.id,
