@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import fcntl
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
 from ideation.application.service import IdeationApplication
@@ -16,6 +19,9 @@ from ideation.domain.clock import Clock
 from ideation.eventstore.settings import StorageSettings, storage_settings
 from ideation.readmodels.facade import ReadModels
 from ideation.readmodels.projector import Projector
+
+# Any constant shared by all processes of one database: serialises table creation at start-up.
+SCHEMA_LOCK_KEY = 727273
 
 
 def build_engine(
@@ -71,24 +77,8 @@ def build_application(
         lock_timeout_seconds=settings.lock_timeout_seconds,
     )
     engine = build_engine(storage, settings.lock_timeout_seconds)
-    directory = PeopleDirectory(engine)
-    directory.create_schema()
-    accounts = AccountStore(engine)
-    accounts.create_schema()
-    derived = {**storage.eventsourcing_env, **(event_store_options or {})}
-    # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
-    # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
-    # environment cannot split events and directory across two databases. Library settings
-    # we do not derive (e.g. IDEATION_POSTGRES_POOL_SIZE) can still be set that way.
-    prefix = IdeationApplication.name.upper() + "_"
-    env = {prefix + key: value for key, value in derived.items()}
-    app = IdeationApplication(
-        env,
-        directory=directory,
-        accounts=accounts,
-        passwords=Passwords(cheap=settings.fast_password_hashing),
-        clock=clock,
-    )
+    with schema_lock(engine):
+        app = _build(settings, storage, engine, clock, event_store_options)
     projector_engine = (
         build_engine(storage, settings.lock_timeout_seconds, immediate=True)
         if storage.backend == "sqlite"
@@ -101,3 +91,56 @@ def build_application(
         read_models.catch_up()
     app.attach_read_models(read_models)
     return app
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Let one process at a time create tables when several start at once.
+
+    Checking for a table and creating it are two steps, and the event store's own start-up
+    runs CREATE OR REPLACE FUNCTION: processes racing there fail ("table already exists",
+    "tuple concurrently updated"). PostgreSQL: an advisory lock; SQLite: a lock file.
+    """
+    if engine.dialect.name == "sqlite":
+        lock_path = Path(f"{engine.url.database}.start-lock")
+        with lock_path.open("a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            conn.commit()
+
+
+def _build(
+    settings: Settings,
+    storage: StorageSettings,
+    engine: Engine,
+    clock: Clock | None,
+    event_store_options: Mapping[str, str] | None,
+) -> IdeationApplication:
+    directory = PeopleDirectory(engine)
+    directory.create_schema()
+    accounts = AccountStore(engine)
+    accounts.create_schema()
+    derived = {**storage.eventsourcing_env, **(event_store_options or {})}
+    # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
+    # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
+    # environment cannot split events and directory across two databases. Library settings
+    # we do not derive (e.g. IDEATION_POSTGRES_POOL_SIZE) can still be set that way.
+    prefix = IdeationApplication.name.upper() + "_"
+    env = {prefix + key: value for key, value in derived.items()}
+    return IdeationApplication(
+        env,
+        directory=directory,
+        accounts=accounts,
+        passwords=Passwords(cheap=settings.fast_password_hashing),
+        clock=clock,
+    )
