@@ -1340,7 +1340,7 @@ class IdeationApplication(Application[UUID]):
             {e.actor_person_id for e in since if e.actor_person_id}
         )
         steps = "; ".join(
-            f"„{e.label}“ von {names.get(e.actor_person_id, 'gelöschte Person')}"
+            f"„{e.label}“ von {names.get(e.actor_person_id, ERASED)}"
             f" ({ROLE_LABELS.get(Role(e.actor_role), e.actor_role) if e.actor_role else '–'},"
             f" {e.timestamp.astimezone(BERLIN):%d.%m.%Y %H:%M} Uhr)"
             for e in since[-5:]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -120,28 +122,46 @@ class EditPersonForm(VersionedForm):
     department_id = SelectField(_l("Fachbereich"))
 
 
-class GrantRoleForm(VersionedForm):
+class PersonActionForm(VersionedForm):
+    """One of several forms on the person page: each names its fields with its own prefix."""
+
+    field_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.field_prefix)
+        super().__init__(*args, **kwargs)
+
+
+class GrantRoleForm(PersonActionForm):
     """Grant one role."""
 
+    field_prefix = "grant"
+
     role = SelectField(_l("Rolle"), choices=ROLE_CHOICES)
 
 
-class RevokeRoleForm(VersionedForm):
+class RevokeRoleForm(PersonActionForm):
     """Revoke one role, with a reason."""
 
+    field_prefix = "revoke"
+
     role = SelectField(_l("Rolle"), choices=ROLE_CHOICES)
     reason = TextAreaField(
         _l("Begründung"), validators=[DataRequired(_l("Bitte eine Begründung angeben."))]
     )
 
 
-class DeactivatePersonForm(VersionedForm):
+class DeactivatePersonForm(PersonActionForm):
     """Deactivate a person, with a reason."""
+
+    field_prefix = "deactivate"
 
     reason = TextAreaField(
         _l("Begründung"), validators=[DataRequired(_l("Bitte eine Begründung angeben."))]
     )
 
 
-class ReactivatePersonForm(VersionedForm):
+class ReactivatePersonForm(PersonActionForm):
     """Let a person act again."""
+
+    field_prefix = "reactivate"

@@ -223,12 +223,10 @@ def _person_page(shown: Any, form: EditPersonForm, **forms: FlaskForm) -> str:
         person=shown,
         username=_planner().account_username(shown.id),
         form=form,
-        grant_form=forms.get("grant_form") or GrantRoleForm(prefix="grant", data=version),
-        revoke_form=forms.get("revoke_form") or RevokeRoleForm(prefix="revoke", data=version),
-        deactivate_form=forms.get("deactivate_form")
-        or DeactivatePersonForm(prefix="deactivate", data=version),
-        reactivate_form=forms.get("reactivate_form")
-        or ReactivatePersonForm(prefix="reactivate", data=version),
+        grant_form=forms.get("grant_form") or GrantRoleForm(data=version),
+        revoke_form=forms.get("revoke_form") or RevokeRoleForm(data=version),
+        deactivate_form=forms.get("deactivate_form") or DeactivatePersonForm(data=version),
+        reactivate_form=forms.get("reactivate_form") or ReactivatePersonForm(data=version),
     )
 
 
@@ -252,7 +250,7 @@ def _person_action(person_id: UUID, form: FlaskForm, name: str, act: Any, done: 
 @bp.post("/personen/<uuid:person_id>/rolle-erteilen")
 def grant_role(person_id: UUID) -> Page:
     """Grant a role."""
-    form = GrantRoleForm(prefix="grant")
+    form = GrantRoleForm()
     return _person_action(
         person_id,
         form,
@@ -267,7 +265,7 @@ def grant_role(person_id: UUID) -> Page:
 @bp.post("/personen/<uuid:person_id>/rolle-entziehen")
 def revoke_role(person_id: UUID) -> Page:
     """Revoke a role, with a reason."""
-    form = RevokeRoleForm(prefix="revoke")
+    form = RevokeRoleForm()
     return _person_action(
         person_id,
         form,
@@ -282,7 +280,7 @@ def revoke_role(person_id: UUID) -> Page:
 @bp.post("/personen/<uuid:person_id>/deaktivieren")
 def deactivate(person_id: UUID) -> Page:
     """Deactivate a person, with a reason."""
-    form = DeactivatePersonForm(prefix="deactivate")
+    form = DeactivatePersonForm()
     return _person_action(
         person_id,
         form,
@@ -297,7 +295,7 @@ def deactivate(person_id: UUID) -> Page:
 @bp.post("/personen/<uuid:person_id>/reaktivieren")
 def reactivate(person_id: UUID) -> Page:
     """Let a person act again."""
-    form = ReactivatePersonForm(prefix="reactivate")
+    form = ReactivatePersonForm()
     return _person_action(
         person_id,
         form,
