@@ -13,7 +13,7 @@ PORT ?= 5000
 MESSAGE_KEYWORDS := -k _l -k msg -k N_ -k DomainError -k IllegalTransition -k InvalidValue:2 \
 	-k NotFound -k PermissionDenied -k ApplicationError -k InvalidRequest -k AlreadyInitialised \
 	-k PasswordRejected -k ReasonRequired -k check_reason:2 -k check_text:3 \
-	-k check_optional_text:3 -k check_int_range:3 -k check_date:3 -k check_stage:3 \
+	-k check_optional_text:3 -k check_int_range:3 -k check_date:3 -k check_stage:2 \
 	-k check_running:2 -k check_active:2
 
 # Refresh the message catalogue after changing visible strings, then translate the .po file.

@@ -112,14 +112,14 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
-def authorize(
+def permitted_role(
     action: str,
     person: Person,
     *,
     department_id: UUID | None = None,
     group_members: list[UUID] | None = None,
-) -> Actor:
-    """Return the actor in the first permitted role, or raise PermissionDenied.
+) -> Role | None:
+    """The first role in which `person` may take `action` on the object, or None.
 
     `department_id` is the department the object belongs to; `group_members` are the
     members of the working group responsible for the object (None if there is none).
@@ -131,6 +131,20 @@ def authorize(
             continue
         if reach == OWN_GROUP and (group_members is None or person.id not in group_members):
             continue
+        return role
+    return None
+
+
+def authorize(
+    action: str,
+    person: Person,
+    *,
+    department_id: UUID | None = None,
+    group_members: list[UUID] | None = None,
+) -> Actor:
+    """Return the actor in the first permitted role, or raise PermissionDenied."""
+    role = permitted_role(action, person, department_id=department_id, group_members=group_members)
+    if role is not None:
         return Actor(person_id=person.id, department_id=person.department_id, role=role.value)
     log_security_event("permission.denied", person_id=person.id, action=action)
     raise PermissionDenied(

@@ -30,7 +30,7 @@ from ideation.application.errors import (
     StorageBusy,
 )
 from ideation.application.history import event_type, field_changes, history_entry
-from ideation.application.permissions import authorize
+from ideation.application.permissions import PERMISSIONS, authorize, permitted_role
 from ideation.application.security_log import log_security_event, pseudonym
 from ideation.application.transcodings import ActorAsDict, DateAsISO
 from ideation.application.views import (
@@ -1187,6 +1187,86 @@ class IdeationApplication(Application[UUID]):
             status_label=g.status_label,
         )
 
+    def idea_actions(self, person_id: UUID, idea_id: UUID) -> frozenset[str]:
+        """The actions (keys of PERMISSIONS) the person may take on the idea right now.
+
+        Pages offer exactly these; the command still checks everything again.
+        """
+        with self._storage():
+            person = self._person_or_none(person_id)
+            idea = self._load(Idea, idea_id)
+            if person is None:
+                return frozenset()
+            scope = self._idea_scope(idea)
+        department = person.department_id
+        extra = {
+            "idea.pledge_support": department != idea.department_id
+            and department not in idea.supporting_departments,
+            "idea.withdraw_support": department in idea.supporting_departments,
+            "idea.override_quick_win": idea.assessment is not None,
+        }
+        return frozenset(
+            action
+            for action in PERMISSIONS
+            if action.startswith("idea.")
+            and action != "idea.submit"
+            and idea.stage_allows(action.removeprefix("idea."))
+            and extra.get(action, True)
+            and permitted_role(action, person, **scope) is not None
+        )
+
+    def measure_actions(self, person_id: UUID, measure_id: UUID) -> frozenset[str]:
+        """The actions (keys of PERMISSIONS) the person may take on the measure right now."""
+        with self._storage():
+            person = self._person_or_none(person_id)
+            measure = self._load(Measure, measure_id)
+            if person is None:
+                return frozenset()
+            members = self._load(WorkingGroup, measure.working_group_id).members
+        open_milestones = any(m["reached_on"] is None for m in measure.milestones)
+        extra = {
+            "measure.revise_goal": bool(measure.goals),
+            "measure.reach_milestone": open_milestones,
+            "measure.block": not measure.blocked,
+            "measure.unblock": measure.blocked,
+            "measure.implement": not measure.blocked,
+        }
+        return frozenset(
+            action
+            for action in PERMISSIONS
+            if action.startswith("measure.")
+            and measure.stage_allows(action.removeprefix("measure."))
+            and extra.get(action, True)
+            and permitted_role(action, person, group_members=members) is not None
+        )
+
+    def working_group_actions(self, person_id: UUID, working_group_id: UUID) -> frozenset[str]:
+        """The actions (keys of PERMISSIONS) the person may take on the group right now."""
+        with self._storage():
+            person = self._person_or_none(person_id)
+            group = self._load(WorkingGroup, working_group_id)
+            if person is None:
+                return frozenset()
+        extra = {"working_group.remove_member": bool(group.members)}
+        return frozenset(
+            action
+            for action in PERMISSIONS
+            if action.startswith("working_group.")
+            and action != "working_group.form"
+            and group.stage_allows(action)
+            and extra.get(action, True)
+            and permitted_role(action, person, group_members=group.members) is not None
+        )
+
+    def may(self, person_id: UUID, action: str) -> bool:
+        """Tell whether the person holds a role for an action that needs no object (e.g. submit)."""
+        with self._storage():
+            person = self._person_or_none(person_id)
+        if person is None:
+            return False
+        scope = {"department_id": person.department_id}
+        return permitted_role(action, person, **scope) is not None
+
     def get_department(self, department_id: UUID) -> DepartmentView:
         """Return a department."""
         with self._storage():
@@ -1243,6 +1323,13 @@ class IdeationApplication(Application[UUID]):
         if not person.active:
             raise PermissionDenied("Ihr Zugang ist deaktiviert.")
         return person
+
+    def _person_or_none(self, person_id: UUID) -> Person | None:
+        """The active person, or None (unknown or deactivated): for offering actions."""
+        try:
+            return self._active_person(person_id)
+        except PermissionDenied:
+            return None
 
     def _actor(self, action: str, actor_id: UUID, **scope: Any) -> Actor:
         return authorize(action, self._active_person(actor_id), **scope)

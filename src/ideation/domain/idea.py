@@ -44,6 +44,23 @@ IDEA_STATUS_LABELS = {
 
 OPEN_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.IN_REVIEW, IdeaStatus.IN_WORKING_GROUP)
 ALL_STATUSES = tuple(IdeaStatus)
+# The stages in which each action is possible; the guards and the pages' offered actions
+# read this one table.
+IDEA_ACTION_STATUSES: dict[str, tuple[str, ...]] = {
+    "revise": OPEN_STATUSES,
+    "pledge_support": (*OPEN_STATUSES, IdeaStatus.ACCEPTED),
+    "withdraw_support": (*OPEN_STATUSES, IdeaStatus.ACCEPTED),
+    "assess": OPEN_STATUSES,
+    "override_quick_win": OPEN_STATUSES,
+    "assign_to_working_group": (IdeaStatus.IN_REVIEW, IdeaStatus.IN_WORKING_GROUP),
+    "recommend": (IdeaStatus.IN_WORKING_GROUP,),
+    "accept": (IdeaStatus.IN_WORKING_GROUP,),
+    "reject": OPEN_STATUSES,
+    "park": OPEN_STATUSES,
+    "reopen": (IdeaStatus.PARKED,),
+    "merge": OPEN_STATUSES,
+    "withdraw": OPEN_STATUSES,
+}
 
 
 class RecommendationOutcome(StrEnum):
@@ -198,7 +215,7 @@ class Idea(PlannerAggregate):
 
     def revise(self, changes: dict[str, Any], note: str, actor: Actor) -> None:
         """Change some content fields; only real changes are recorded."""
-        self.check_stage("revise", OPEN_STATUSES, "Überarbeiten")
+        self.check_stage("revise", "Überarbeiten")
         cleaned = {field: check_idea_field(field, value) for field, value in changes.items()}
         real = {f: v for f, v in cleaned.items() if getattr(self, f) != v}
         if not real:
@@ -251,9 +268,7 @@ class Idea(PlannerAggregate):
 
     def pledge_support(self, department_id: UUID, note: str, actor: Actor) -> None:
         """Record that a department will take part (Mitwirkung zusagen)."""
-        self.check_stage(
-            "pledge_support", (*OPEN_STATUSES, IdeaStatus.ACCEPTED), "Mitwirkung zusagen"
-        )
+        self.check_stage("pledge_support", "Mitwirkung zusagen")
         if department_id == self.department_id:
             raise DomainError(
                 "Der einreichende Fachbereich wirkt bereits mit und kann nicht zusätzlich zusagen.",
@@ -273,9 +288,7 @@ class Idea(PlannerAggregate):
 
     def withdraw_support(self, department_id: UUID, note: str, actor: Actor) -> None:
         """Take back a department's pledge."""
-        self.check_stage(
-            "withdraw_support", (*OPEN_STATUSES, IdeaStatus.ACCEPTED), "Mitwirkung zurückziehen"
-        )
+        self.check_stage("withdraw_support", "Mitwirkung zurückziehen")
         if department_id not in self.supporting_departments:
             raise DomainError(
                 "Dieser Fachbereich hat keine Mitwirkung zugesagt.",
@@ -292,7 +305,7 @@ class Idea(PlannerAggregate):
         self, impact: int, effort: int, expected_weeks: int, rationale: str, actor: Actor
     ) -> None:
         """Record the coordination's assessment; a submitted idea moves into review."""
-        self.check_stage("assess", OPEN_STATUSES, "Bewerten")
+        self.check_stage("assess", "Bewerten")
         self._assess(
             impact=check_int_range("impact", impact, "Wirkung", 1, 5),
             effort=check_int_range("effort", effort, "Aufwand", 1, 5),
@@ -318,7 +331,7 @@ class Idea(PlannerAggregate):
 
     def override_quick_win(self, quick_win: bool, reason: str, actor: Actor) -> None:
         """Overrule the rule's quick-win classification, with a reason."""
-        self.check_stage("override_quick_win", OPEN_STATUSES, "Quick-Win-Einstufung ändern")
+        self.check_stage("override_quick_win", "Quick-Win-Einstufung ändern")
         reason = check_reason(reason, "Quick-Win-Einstufung ändern")
         if self.assessment is None:
             raise IllegalTransition(
@@ -335,11 +348,7 @@ class Idea(PlannerAggregate):
 
     def assign_to_working_group(self, working_group_id: UUID, actor: Actor) -> None:
         """Hand a reviewed idea to a working group (or to another one)."""
-        self.check_stage(
-            "assign_to_working_group",
-            (IdeaStatus.IN_REVIEW, IdeaStatus.IN_WORKING_GROUP),
-            "An Arbeitsgruppe übergeben",
-        )
+        self.check_stage("assign_to_working_group", "An Arbeitsgruppe übergeben")
         if not isinstance(working_group_id, UUID):
             raise InvalidValue("working_group_id", "Bitte eine Arbeitsgruppe auswählen.")
         if working_group_id == self.working_group_id:
@@ -357,9 +366,7 @@ class Idea(PlannerAggregate):
 
     def recommend(self, outcome: str, reasoning: str, actor: Actor) -> None:
         """Record the working group's recommendation to the coordination."""
-        self.check_stage(
-            "recommend", (IdeaStatus.IN_WORKING_GROUP,), "Empfehlung der Arbeitsgruppe"
-        )
+        self.check_stage("recommend", "Empfehlung der Arbeitsgruppe")
         if outcome not in tuple(RecommendationOutcome):
             raise InvalidValue(
                 "outcome", "Die Empfehlung muss Annehmen, Ablehnen oder Zurückstellen sein."
@@ -384,7 +391,7 @@ class Idea(PlannerAggregate):
 
     def accept(self, measure_id: UUID, reason: str, actor: Actor) -> None:
         """Accept the idea as a measure (the measure is planned in the same save)."""
-        self.check_stage("accept", (IdeaStatus.IN_WORKING_GROUP,), "Annehmen")
+        self.check_stage("accept", "Annehmen")
         self._accept(measure_id=measure_id, reason=check_reason(reason, "Annehmen"), actor=actor)
 
     @event("Accepted")
@@ -395,7 +402,7 @@ class Idea(PlannerAggregate):
 
     def reject(self, reason: str, actor: Actor) -> None:
         """Reject the idea, with a reason."""
-        self.check_stage("reject", OPEN_STATUSES, "Ablehnen")
+        self.check_stage("reject", "Ablehnen")
         self._reject(reason=check_reason(reason, "Ablehnen"), actor=actor)
 
     @event("Rejected")
@@ -405,7 +412,7 @@ class Idea(PlannerAggregate):
 
     def park(self, reason: str, actor: Actor) -> None:
         """Put the idea aside for later, with a reason."""
-        self.check_stage("park", OPEN_STATUSES, "Zurückstellen")
+        self.check_stage("park", "Zurückstellen")
         self._park(reason=check_reason(reason, "Zurückstellen"), actor=actor)
 
     @event("Parked")
@@ -415,7 +422,7 @@ class Idea(PlannerAggregate):
 
     def reopen(self, reason: str, actor: Actor) -> None:
         """Take a parked idea up again; it returns to review."""
-        self.check_stage("reopen", (IdeaStatus.PARKED,), "Wieder aufnehmen")
+        self.check_stage("reopen", "Wieder aufnehmen")
         self._reopen(reason=check_reason(reason, "Wieder aufnehmen"), actor=actor)
 
     @event("Reopened")
@@ -427,7 +434,7 @@ class Idea(PlannerAggregate):
 
     def merge_into(self, other_idea_id: UUID, reason: str, actor: Actor) -> None:
         """Merge this idea into another one, with a reason."""
-        self.check_stage("merge", OPEN_STATUSES, "Zusammenführen")
+        self.check_stage("merge", "Zusammenführen")
         reason = check_reason(reason, "Zusammenführen")
         if other_idea_id == self.id:
             raise InvalidValue(
@@ -443,7 +450,7 @@ class Idea(PlannerAggregate):
 
     def withdraw(self, reason: str, actor: Actor) -> None:
         """The submitting department takes its idea back, with a reason."""
-        self.check_stage("withdraw", OPEN_STATUSES, "Zurückziehen")
+        self.check_stage("withdraw", "Zurückziehen")
         self._withdraw(reason=check_reason(reason, "Zurückziehen"), actor=actor)
 
     @event("Withdrawn")
@@ -453,6 +460,12 @@ class Idea(PlannerAggregate):
 
     # -- guards ------------------------------------------------------------
 
-    def check_stage(self, action: str, allowed: tuple[str, ...], action_label: str) -> None:
+    def check_stage(self, action: str, action_label: str) -> None:
         """Raise IllegalTransition unless the idea's stage allows the action."""
-        self.check_stage_allows(action, allowed, subject=N_("Die Idee"), action_label=action_label)
+        self.check_stage_allows(
+            action, IDEA_ACTION_STATUSES[action], subject=N_("Die Idee"), action_label=action_label
+        )
+
+    def stage_allows(self, action: str) -> bool:
+        """Tell whether the idea's stage allows `action` (comments are always possible)."""
+        return self.status in IDEA_ACTION_STATUSES.get(action, ALL_STATUSES)

@@ -35,6 +35,26 @@ MEASURE_STATUS_LABELS = {
 }
 
 RUNNING_STATUSES = (MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS)
+# The stages in which each action is possible; the guards and the pages' offered actions
+# read this one table.
+MEASURE_ACTION_STATUSES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "set_goal",
+            "revise_goal",
+            "note_approach",
+            "add_milestone",
+            "reach_milestone",
+            "report_progress",
+            "block",
+            "unblock",
+            "cancel",
+        ),
+        RUNNING_STATUSES,
+    ),
+    "implement": (MeasureStatus.IN_PROGRESS,),
+    "record_benefit": (MeasureStatus.IN_PROGRESS, MeasureStatus.IMPLEMENTED),
+}
 
 
 def check_date(field: str, value: object, label: str) -> dt.date:
@@ -279,7 +299,7 @@ class Measure(PlannerAggregate):
         """Record the measure as implemented (Umgesetzt); only a measure in progress can be."""
         self.check_stage_allows(
             "implement",
-            (MeasureStatus.IN_PROGRESS,),
+            MEASURE_ACTION_STATUSES["implement"],
             subject=N_("Die Maßnahme"),
             action_label=N_("Als umgesetzt melden"),
         )
@@ -305,7 +325,7 @@ class Measure(PlannerAggregate):
         """Record the value the measure brought to a named department (Mehrwert)."""
         self.check_stage_allows(
             "record_benefit",
-            (MeasureStatus.IN_PROGRESS, MeasureStatus.IMPLEMENTED),
+            MEASURE_ACTION_STATUSES["record_benefit"],
             subject=N_("Die Maßnahme"),
             action_label=N_("Mehrwert festhalten"),
         )
@@ -332,5 +352,12 @@ class Measure(PlannerAggregate):
     def check_running(self, action: str, action_label: str) -> None:
         """Raise IllegalTransition unless the measure is planned or in progress."""
         self.check_stage_allows(
-            action, RUNNING_STATUSES, subject=N_("Die Maßnahme"), action_label=action_label
+            action,
+            MEASURE_ACTION_STATUSES[action],
+            subject=N_("Die Maßnahme"),
+            action_label=action_label,
         )
+
+    def stage_allows(self, action: str) -> bool:
+        """Tell whether the measure's stage allows `action`."""
+        return self.status in MEASURE_ACTION_STATUSES[action]

@@ -179,6 +179,10 @@ class WorkingGroup(PlannerAggregate):
         self.dissolution_reason = reason
         self.status = WorkingGroupStatus.DISSOLVED.value
 
+    def stage_allows(self, action: str) -> bool:
+        """Tell whether the group's state allows `action` (only an active group acts)."""
+        return self.is_active
+
     def check_active(self, action: str, action_label: str) -> None:
         """Raise IllegalTransition unless the group is active."""
         self.check_stage_allows(

@@ -14,9 +14,33 @@ from ideation.entrypoints.auth import register_auth
 from ideation.entrypoints.demo import has_demo_passwords
 from ideation.entrypoints.extensions import babel, csrf, limiter
 from ideation.entrypoints.forms import ROLE_LABELS
-from ideation.entrypoints.i18n import DEFAULT_LOCALE, SUPPORTED_LOCALES, TIMEZONE, select_locale
-from ideation.entrypoints.labels import stage_label
-from ideation.entrypoints.pages import admin, auth, errors, legal, main
+from ideation.entrypoints.i18n import (
+    DEFAULT_LOCALE,
+    SUPPORTED_LOCALES,
+    TIMEZONE,
+    format_date_local,
+    format_datetime_local,
+    select_locale,
+)
+from ideation.entrypoints.labels import (
+    display_value,
+    field_label,
+    meeting_format_label,
+    recommendation_label,
+    stage_label,
+)
+from ideation.entrypoints.pages import (
+    admin,
+    auth,
+    errors,
+    history,
+    ideas,
+    legal,
+    main,
+    measures,
+    working_groups,
+)
+from ideation.entrypoints.pages.common import template_helpers
 from ideation.entrypoints.security import load_or_create_secret_key, register_security
 
 WEB_FOLDER_CANDIDATES = (
@@ -66,10 +90,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_auth(app)
     register_security(app)
     errors.register_error_pages(app)
-    for blueprint in (main.bp, legal.bp, auth.bp, admin.bp):
+    for blueprint in (
+        main.bp,
+        legal.bp,
+        auth.bp,
+        admin.bp,
+        ideas.bp,
+        history.bp,
+        working_groups.bp,
+        measures.bp,
+    ):
         app.register_blueprint(blueprint)
 
     app.add_template_filter(stage_label, "stage_label")
+    app.add_template_filter(display_value, "display_value")
+    app.add_template_filter(meeting_format_label, "meeting_format_label")
+    app.add_template_filter(recommendation_label, "recommendation_label")
+    app.add_template_filter(format_datetime_local, "datetime_local")
+    app.add_template_filter(format_date_local, "date_local")
+    app.add_template_global(field_label, "field_label")
+    app.context_processor(template_helpers)
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:

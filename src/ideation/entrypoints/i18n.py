@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import current_app, session
-from flask_babel import format_datetime, gettext
+from flask_babel import format_date, format_datetime, gettext
 
 DEFAULT_LOCALE = "de"
 SUPPORTED_LOCALES = {"de": "Deutsch", "en": "English"}
@@ -16,6 +17,20 @@ def select_locale() -> str:
     """The session's chosen language, else German."""
     locale = session.get("locale")
     return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
+
+
+def format_datetime_local(moment: dt.datetime | None) -> str:
+    """A stored UTC moment as local date and time (Europe/Berlin), e.g. 27.11.2026, 14:05."""
+    if moment is None:
+        return "–"
+    return format_datetime(moment, "dd.MM.yyyy, HH:mm" if select_locale() == "de" else "medium")
+
+
+def format_date_local(day: dt.date | dt.datetime | None) -> str:
+    """A date as the current language writes it, e.g. 27.11.2026."""
+    if day is None:
+        return "–"
+    return format_date(day, "dd.MM.yyyy" if select_locale() == "de" else "medium")
 
 
 def localized(message: object) -> str:

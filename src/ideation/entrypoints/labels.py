@@ -22,3 +22,50 @@ STAGE_LABELS = {
 def stage_label(stage: str) -> str:
     """The stage's label in the current language (the code itself if unknown)."""
     return str(STAGE_LABELS.get(stage, stage))
+
+
+FIELD_LABELS = {
+    "title": _l("Titel"),
+    "summary": _l("Kurzbeschreibung"),
+    "description": _l("Beschreibung"),
+    "themes": _l("Themen"),
+    "statement": _l("Ziel"),
+    "indicator": _l("Indikator"),
+    "target": _l("Zielwert"),
+}
+
+MEETING_FORMAT_LABELS = {
+    "in_person": _l("Präsenz"),
+    "online": _l("Online"),
+    "hybrid": _l("Hybrid"),
+}
+
+RECOMMENDATION_LABELS = {
+    "accept": _l("Annehmen"),
+    "reject": _l("Ablehnen"),
+    "park": _l("Zurückstellen"),
+}
+
+
+def field_label(field: str) -> str:
+    """A content field's label in the current language (the name itself if unknown)."""
+    return str(FIELD_LABELS.get(field, field))
+
+
+def meeting_format_label(code: str) -> str:
+    """Präsenz, Online or Hybrid in the current language."""
+    return str(MEETING_FORMAT_LABELS.get(code, code))
+
+
+def recommendation_label(code: str) -> str:
+    """A working group's recommendation (accept, reject, park) in the current language."""
+    return str(RECOMMENDATION_LABELS.get(code, code))
+
+
+def display_value(value: object) -> str:
+    """A stored value as text: lists joined with commas, nothing as "–"."""
+    if value is None or value == "" or value == [] or value == ():
+        return "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
