@@ -109,7 +109,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(format_datetime_local, "datetime_local")
     app.add_template_filter(format_date_local, "date_local")
     app.add_template_global(field_label, "field_label")
-    app.context_processor(template_helpers)
+    app.jinja_env.globals.update(template_helpers())
 
     @app.template_filter("role_label")
     def role_label(role: str) -> str:
