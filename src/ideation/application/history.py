@@ -54,6 +54,46 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "Installation.Initialised": ("installation.initialised", N_("Planer eingerichtet")),
 }
 
+# The filter kinds of the history page: what a reader looks for.
+HISTORY_KINDS: dict[str, str] = {
+    "decisions": N_("Entscheidungen"),
+    "content": N_("Inhaltliche Änderungen"),
+    "measure": N_("Fortschritt der Maßnahme"),
+    "comments": N_("Kommentare"),
+}
+_KIND_OF_EVENT = {
+    **dict.fromkeys(
+        (
+            "Idea.Assessed",
+            "Idea.QuickWinOverridden",
+            "Idea.AssignedToWorkingGroup",
+            "Idea.Recommended",
+            "Idea.Accepted",
+            "Idea.Rejected",
+            "Idea.Parked",
+            "Idea.Reopened",
+            "Idea.MergedInto",
+            "Idea.Withdrawn",
+            "Measure.Cancelled",
+            "WorkingGroup.MeetingRecorded",
+        ),
+        "decisions",
+    ),
+    **dict.fromkeys(
+        ("Idea.Submitted", "Idea.Revised", "Idea.SupportPledged", "Idea.SupportWithdrawn"),
+        "content",
+    ),
+    "Idea.Commented": "comments",
+}
+
+
+def history_kind(kind: str) -> str:
+    """The filter kind of an event type (measure events other than cancelling: progress)."""
+    if kind in _KIND_OF_EVENT:
+        return _KIND_OF_EVENT[kind]
+    return "measure" if kind.startswith("Measure.") else "other"
+
+
 _BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 _REASON_FIELDS = ("reason", "reasoning")
 
@@ -90,6 +130,7 @@ def history_entry(event: Any, changes: tuple[FieldChange, ...] = ()) -> HistoryE
         reason=reason,
         changes=changes,
         details=details,
+        kind=history_kind(kind),
     )
 
 

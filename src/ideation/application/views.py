@@ -34,6 +34,8 @@ class HistoryEntry:
     reason: str | None
     changes: tuple[FieldChange, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    # decisions, content, measure, comments or other (see history.HISTORY_KINDS)
+    kind: str = "other"
 
 
 @dataclass(frozen=True)
