@@ -188,16 +188,7 @@ ACTIONS: dict[str, IdeaAction] = {
         _l("Änderungen speichern"),
         _l("Die Idee wurde überarbeitet."),
         lambda p, actor, idea_id, f: p.revise_idea(
-            actor,
-            idea_id,
-            f.version.data,
-            {
-                "title": f.title.data,
-                "summary": f.summary.data,
-                "description": f.description.data or "",
-                "themes": split_themes(f.themes.data),
-            },
-            f.note.data or "",
+            actor, idea_id, f.version.data, _changed_content(p, idea_id, f), f.note.data or ""
         ),
     ),
     "comment": IdeaAction(
@@ -335,6 +326,54 @@ ACTIONS: dict[str, IdeaAction] = {
 }
 
 
+def _content_of(form: Any) -> dict[str, Any]:
+    return {
+        "title": (form.title.data or "").strip(),
+        "summary": (form.summary.data or "").strip(),
+        "description": (form.description.data or "").strip(),
+        "themes": split_themes(form.themes.data),
+    }
+
+
+def _content_at(ideation: Any, idea_id: UUID, version: int) -> dict[str, Any]:
+    then = ideation.idea_as_of(idea_id, version=version)
+    return {
+        "title": then.title,
+        "summary": then.summary,
+        "description": then.description,
+        "themes": list(then.themes),
+    }
+
+
+def _changed_content(ideation: Any, idea_id: UUID, form: Any) -> dict[str, Any]:
+    """Only the fields the person changed against the version they edited.
+
+    So a revision never reverts what someone else changed meanwhile in another field.
+    """
+    base = _content_at(ideation, idea_id, form.version.data)
+    wanted = _content_of(form)
+    changed = {k: v for k, v in wanted.items() if v != base[k]}
+    return changed or wanted
+
+
+def _merge_after_conflict(form: Any, idea_id: UUID, seen_version: int) -> None:
+    """After a conflict, fields the person left alone take the current values."""
+    ideation = planner()
+    base = _content_at(ideation, idea_id, seen_version)
+    now = ideation.get_idea(idea_id)
+    mine = _content_of(form)
+    current = {
+        "title": now.title,
+        "summary": now.summary,
+        "description": now.description,
+        "themes": ", ".join(now.themes),
+    }
+    for name in current:
+        if mine[name] == base[name]:
+            getattr(form, name).data = current[name]
+            getattr(form, name).raw_data = [current[name]]
+
+
 @bp.get("/<uuid:idea_id>")
 def detail(idea_id: UUID) -> str:
     """One idea with everything the viewer may do with it."""
@@ -351,9 +390,12 @@ def act(idea_id: UUID, action: str) -> Page:
     form = spec.form()
     _fill_choices(action, form, idea)
     if form.validate_on_submit():
+        seen_version = form.version.data
         _, status = run_command(
             form, lambda: spec.command(planner(), current_user.person_id, idea_id, form)
         )
+        if status == 409 and action == "revise":
+            _merge_after_conflict(form, idea_id, seen_version)
         if status == 0:
             flash(str(spec.done), "success")
             if action == "accept":
