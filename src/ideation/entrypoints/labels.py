@@ -32,6 +32,15 @@ FIELD_LABELS = {
     "statement": _l("Ziel"),
     "indicator": _l("Indikator"),
     "target": _l("Zielwert"),
+    "status": _l("Stand"),
+    "quick_win": _l("Quick Win"),
+    "assessment": _l("Bewertung"),
+    "supporting_departments": _l("Mitwirkende Fachbereiche"),
+    "working_group_id": _l("Arbeitsgruppe"),
+    "recommendation": _l("Empfehlung der Arbeitsgruppe"),
+    "measure_id": _l("Maßnahme"),
+    "merged_into": _l("Zusammengeführt mit"),
+    "decision_reason": _l("Begründung der Entscheidung"),
 }
 
 MEETING_FORMAT_LABELS = {

@@ -25,6 +25,7 @@ from ideation.entrypoints.labels import (
     field_label,
     meeting_format_label,
     recommendation_label,
+    stage_label,
 )
 from ideation.entrypoints.pages.common import (
     Page,
@@ -222,7 +223,10 @@ def compare(idea_id: UUID) -> Page:
             except NotFound as problem:
                 error = localized(problem.message)
             else:
-                diffs = [_field_diff(c.field, c.old, c.new) for c in changes]
+                diffs = [
+                    _field_diff(c.field, _as_text(c.field, c.old), _as_text(c.field, c.new))
+                    for c in changes
+                ]
     return render_template(
         "history/compare.html", idea=idea, form=form, diffs=diffs, error=error
     ), (400 if error else 200)
@@ -307,6 +311,35 @@ def _idea_title(idea_id: UUID) -> str:
         return str(planner().get_idea(idea_id).title)
     except NotFound:
         return "–"
+
+
+def _as_text(field: str, value: Any) -> str:
+    """A compared field's value as a person reads it (names for ids, labels for codes)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field == "status":
+        return stage_label(value)
+    if field == "quick_win":
+        return _("ja") if value else _("nein")
+    if field == "assessment":
+        return _(
+            "Wirkung %(impact)s, Aufwand %(effort)s, %(weeks)s Wochen: %(rationale)s",
+            impact=value["impact"],
+            effort=value["effort"],
+            weeks=value["expected_weeks"],
+            rationale=value["rationale"],
+        )
+    if field == "supporting_departments":
+        return ", ".join(department_name(d) for d in value)
+    if field == "working_group_id":
+        return _group_name(value)
+    if field == "recommendation":
+        return f"{recommendation_label(value['outcome'])}: {value['reasoning']}"
+    if field == "measure_id":
+        return _("Maßnahme geplant")
+    if field == "merged_into":
+        return _idea_title(value)
+    return display_value(value)
 
 
 _WORDS = re.compile(r"\s+|[^\s]+")
