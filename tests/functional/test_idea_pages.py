@@ -67,7 +67,8 @@ def test_a_member_submits_an_idea_and_a_double_click_creates_it_only_once(
     assert "Ihre Idee wurde eingereicht." in page
     assert "Freie Parkplätze per Sensor anzeigen" in page
     assert "Mobilität, Sensorik" in page
-    assert 'aria-current="step"' in page and "Eingereicht" in page
+    assert 'aria-current="step"' in page
+    assert "Eingereicht" in page
     assert planner.read_models.list_ideas().total == 1
 
 
@@ -132,7 +133,8 @@ def test_the_list_filters_searches_and_pages_and_explains_bad_filters(
     assert "Seite 2 von 2" in second
 
     found = client.get("/ideas/?q=Bauakte").text
-    assert "1 Idee gefunden" in found and "Digitale Bauakte" in found
+    assert "1 Idee gefunden" in found
+    assert "Digitale Bauakte" in found
     themed = client.get("/ideas/?theme=Mobilit%C3%A4t&sort=title").text
     assert "23 Ideen gefunden" in themed
     assert themed.index("Idee Nummer 00") < themed.index("Idee Nummer 01")
@@ -287,7 +289,8 @@ def test_two_sessions_revising_from_the_same_version_lose_nothing(
     )
     assert second.status_code == 409
     assert "Inzwischen hat jemand anderes etwas geändert" in second.text
-    assert "Idee überarbeitet" in second.text and "Tim Tiefbau" in second.text
+    assert "Idee überarbeitet" in second.text
+    assert "Tim Tiefbau" in second.text
     # Her input is kept, the title she did not touch now shows Tim's, the version moved on.
     assert "Turnhallen und Aulen online buchen, auch für Vereine" in second.text
     assert 'value="Digitale Raumbuchung für Schulen und Vereine"' in second.text

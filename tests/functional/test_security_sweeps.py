@@ -272,8 +272,13 @@ def header_problems(response: TestResponse, *, https: bool) -> list[str]:
     """Everything wrong with one response's headers and body (empty when compliant)."""
     problems = []
     csp = csp_directives(response.headers.get("Content-Security-Policy", ""))
-    if "'self'" not in csp.get("default-src", []):
-        problems.append("CSP lacks default-src 'self'")
+    # 'none' is stricter still (the SVG chart, shown as an image, loads nothing).
+    if not {"'self'", "'none'"} & set(csp.get("default-src", [])):
+        problems.append("CSP lacks default-src 'self' or 'none'")
+    if "'unsafe-inline'" in csp.get("script-src", []) or "'unsafe-eval'" in csp.get(
+        "script-src", []
+    ):
+        problems.append("CSP allows inline or eval scripts")
     for directive in ("object-src", "base-uri", "frame-ancestors"):
         if csp.get(directive) != ["'none'"]:
             problems.append(f"CSP {directive} is {csp.get(directive)!r}, not 'none'")

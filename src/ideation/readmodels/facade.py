@@ -5,24 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from uuid import UUID
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from ideation.readmodels import asof, queries
+from ideation.readmodels import asof, queries, tasks
 from ideation.readmodels.projector import CatchUpResult, Projector
 from ideation.readmodels.views import (
+    ActivityRow,
     Dashboard,
+    DecisionRow,
     DepartmentRow,
     Funnel,
     IdeaPage,
     MeasureRow,
+    MyTasks,
     PersonRow,
     PlannerAsOf,
     SimilarIdea,
+    TaskList,
     ThemeCount,
     WorkingGroupRow,
 )
@@ -167,6 +171,52 @@ class ReadModels:
         """Funnel, quick wins (the `latest` implemented ones), medians, department figures."""
         with self._reading() as conn:
             return queries.dashboard(conn, latest=latest)
+
+    def recent_activity(
+        self, limit: int = 10, *, aggregate_types: Sequence[str] | None = None
+    ) -> list[ActivityRow]:
+        """The latest recorded steps, newest first (see `tasks.recent_activity`).
+
+        `aggregate_types` keeps only steps on those kinds of objects, e.g.
+        `tasks.WORK_AGGREGATE_TYPES` ("Idea", "Measure", "WorkingGroup").
+        """
+        with self._reading() as conn:
+            return tasks.recent_activity(conn, limit=limit, aggregate_types=aggregate_types)
+
+    def latest_decisions(self, limit: int = tasks.DEFAULT_TASK_LIMIT) -> TaskList[DecisionRow]:
+        """The latest decisions on ideas with their reasons, newest first."""
+        with self._reading() as conn:
+            return tasks.latest_decisions(conn, limit=limit)
+
+    def working_group_ids_of(self, person_id: UUID) -> tuple[UUID, ...]:
+        """The working groups the person belongs to now."""
+        with self._reading() as conn:
+            return tasks.working_group_ids_of(conn, person_id)
+
+    def my_tasks(
+        self,
+        *,
+        person_id: UUID,
+        department_id: UUID,
+        roles: Iterable[str],
+        today: dt.date,
+        group_ids: Iterable[UUID] | None = None,
+        limit: int = tasks.DEFAULT_TASK_LIMIT,
+    ) -> MyTasks:
+        """What waits for the person in each role they hold ("Meine Aufgaben").
+
+        `group_ids` default to the groups the person belongs to; see `tasks.my_tasks`.
+        """
+        with self._reading() as conn:
+            return tasks.my_tasks(
+                conn,
+                person_id=person_id,
+                department_id=department_id,
+                roles=roles,
+                today=today,
+                group_ids=group_ids,
+                limit=limit,
+            )
 
     def similar_ideas(
         self,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 from uuid import UUID
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -220,3 +223,136 @@ class PersonRow:
     department_id: UUID
     active: bool
     roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One recorded step: who did what to which object, when, in which role and why.
+
+    `event_type` is "Aggregate.EventName" (the entry points turn it into a label);
+    `subject` is the idea's or measure's title or the working group's name, if known.
+    """
+
+    position: int
+    occurred_at: dt.datetime
+    aggregate_type: str
+    aggregate_id: UUID
+    aggregate_version: int
+    event_type: str
+    actor_person_id: UUID | None
+    actor_department_id: UUID | None
+    actor_role: str | None
+    reason: str | None
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class TaskIdea:
+    """An idea on someone's task list, with the stage it is at."""
+
+    id: UUID
+    title: str
+    department_id: UUID
+    status: str
+    stage: str
+    working_group_id: UUID | None
+    support_count: int
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class RecommendedIdea:
+    """An idea whose working group recommended an outcome; the coordination decides next."""
+
+    id: UUID
+    title: str
+    department_id: UUID
+    working_group_id: UUID | None
+    recommended_at: dt.datetime
+    recommended_by: UUID | None
+    reasoning: str | None
+
+
+@dataclass(frozen=True)
+class TaskMeasure:
+    """A running measure on someone's task list."""
+
+    id: UUID
+    title: str
+    working_group_id: UUID
+    owner_department_id: UUID
+    status: str
+    progress: int
+    blocked: bool
+    next_milestone_title: str | None
+    next_milestone_due: dt.date | None
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class OverdueMilestone:
+    """A milestone of a running measure that was due before today and is not reached."""
+
+    milestone_id: UUID
+    title: str
+    due_on: dt.date
+    measure_id: UUID
+    measure_title: str
+    working_group_id: UUID
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """A decision on an idea (accepted, rejected, parked, merged, withdrawn), with reason."""
+
+    position: int
+    occurred_at: dt.datetime
+    idea_id: UUID
+    idea_title: str | None
+    event_type: str
+    actor_person_id: UUID | None
+    actor_role: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class TaskList(Generic[T]):
+    """The first few tasks of one kind; `total` counts all of them."""
+
+    items: tuple[T, ...]
+    total: int
+
+    @property
+    def more(self) -> int:
+        """How many are not shown."""
+        return self.total - len(self.items)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+@dataclass(frozen=True)
+class MyTasks:
+    """What waits for one person, per role they hold ("Meine Aufgaben").
+
+    Lists for roles the person does not hold are empty. `group_ids` are the working groups
+    the person belongs to (a group member's lists cover exactly these).
+    """
+
+    roles: tuple[str, ...]
+    group_ids: tuple[UUID, ...]
+    today: dt.date
+    # coordinator
+    awaiting_assessment: TaskList[TaskIdea]
+    awaiting_decision: TaskList[RecommendedIdea]
+    blocked_measures: TaskList[TaskMeasure]
+    # group member
+    awaiting_recommendation: TaskList[TaskIdea]
+    overdue_milestones: TaskList[OverdueMilestone]
+    running_measures: TaskList[TaskMeasure]
+    # member
+    department_ideas: TaskList[TaskIdea]
+    open_for_support: TaskList[TaskIdea]
+    # auditor
+    latest_decisions: TaskList[DecisionRow]
