@@ -122,14 +122,17 @@ class EditPersonForm(VersionedForm):
     department_id = SelectField(_l("Fachbereich"))
 
 
-class PersonActionForm(VersionedForm):
-    """One of several forms on the person page: each names its fields with its own prefix."""
+class ActionForm(VersionedForm):
+    """One of several action forms on a page: each names its fields with its own prefix."""
 
     field_prefix = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.field_prefix)
         super().__init__(*args, **kwargs)
+
+
+PersonActionForm = ActionForm
 
 
 class GrantRoleForm(PersonActionForm):

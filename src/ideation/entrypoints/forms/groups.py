@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ideation.entrypoints.forms import MultiCheckboxField, VersionedForm
+from ideation.entrypoints.forms import ActionForm, MultiCheckboxField, VersionedForm
 
 REASON_REQUIRED = _l("Bitte eine Begründung angeben.")
 MEETING_FORMAT_CHOICES = [
@@ -44,14 +42,7 @@ class FormWorkingGroupForm(FlaskForm):
     )
 
 
-class GroupActionForm(VersionedForm):
-    """One of several forms on the group page: each names its fields with its own prefix."""
-
-    field_prefix = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", self.field_prefix)
-        super().__init__(*args, **kwargs)
+GroupActionForm = ActionForm
 
 
 class AddWorkingGroupMemberForm(GroupActionForm):

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ideation.entrypoints.forms import VersionedForm
+from ideation.entrypoints.forms import ActionForm
 
 REASON_REQUIRED = _l("Bitte eine Begründung angeben.")
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
@@ -91,14 +91,7 @@ class SubmitIdeaForm(IdeaContentForm):
     idempotency_key = HiddenField()
 
 
-class IdeaActionForm(VersionedForm):
-    """One of the action forms on the idea page: each names its fields with its own prefix."""
-
-    field_prefix = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", self.field_prefix)
-        super().__init__(*args, **kwargs)
+IdeaActionForm = ActionForm
 
 
 class ReviseIdeaForm(IdeaActionForm, IdeaContentForm):

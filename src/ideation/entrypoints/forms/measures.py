@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ideation.entrypoints.forms import VersionedForm
+from ideation.entrypoints.forms import ActionForm
 
 # Measure statuses in their order, with labels in the current language.
 MEASURE_STATUS_LABELS = {
@@ -74,14 +74,7 @@ class FilterMeasuresForm(FlaskForm):
     )
 
 
-class MeasureActionForm(VersionedForm):
-    """One of the action forms on the measure page: each names its fields with its own prefix."""
-
-    field_prefix = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", self.field_prefix)
-        super().__init__(*args, **kwargs)
+MeasureActionForm = ActionForm
 
 
 def _statement() -> TextAreaField:
