@@ -8,9 +8,41 @@ from pathlib import Path
 import pytest
 
 from ideation.entrypoints.cli import main
-from ideation.entrypoints.demo import DEMO_PASSWORD, demo_usernames
+from ideation.entrypoints.demo import DEMO_PASSWORD, FLAGSHIP_TITLE, demo_usernames
 from ideation.entrypoints.flask_app import create_app
 from tests.functional.conftest import sign_in
+
+EVERY_STAGE = {
+    "submitted",
+    "in_review",
+    "in_working_group",
+    "accepted",
+    "in_progress",
+    "implemented",
+    "rejected",
+    "parked",
+    "merged",
+    "withdrawn",
+    "cancelled",
+}
+CLOSED_BY_DECISION = ["rejected", "parked", "merged", "withdrawn"]
+FLAGSHIP_LABELS = {
+    "Idee eingereicht",
+    "Mitwirkung zugesagt",
+    "Kommentar",
+    "Idee überarbeitet",
+    "Bewertet",
+    "an Arbeitsgruppe übergeben",
+    "Sitzung protokolliert",
+    "Empfehlung der Arbeitsgruppe",
+    "Angenommen",
+    "Ziel festgelegt",
+    "Lösungsweg beschrieben",
+    "Meilenstein erreicht",
+    "Fortschritt gemeldet",
+    "Umgesetzt",
+    "Mehrwert festgehalten",
+}
 
 
 @pytest.fixture
@@ -24,6 +56,13 @@ def demo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return env
 
 
+@pytest.fixture
+def city(demo_env: dict[str, str]):
+    """The application of a freshly seeded demo city."""
+    assert main(["demo"]) == 0
+    return create_app(demo_env).extensions["ideation"]
+
+
 def _submitted(app) -> list:
     return [
         n
@@ -32,7 +71,18 @@ def _submitted(app) -> list:
     ]
 
 
-def test_the_demo_city_is_seeded_once_with_companies_accounts_and_a_year_of_history(
+def _ideas(app, **filters) -> list:
+    page = app.read_models.list_ideas(page_size=100, **filters)
+    assert page.pages == 1
+    return list(page.rows)
+
+
+def _timestamps(app) -> list[dt.datetime]:
+    notifications = app.recorder.select_notifications(start=1, limit=100_000)
+    return [app.mapper.to_domain_event(n).timestamp for n in notifications]
+
+
+def test_the_demo_city_is_seeded_once_with_companies_and_accounts(
     demo_env: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["demo"]) == 0
@@ -50,20 +100,108 @@ def test_the_demo_city_is_seeded_once_with_companies_accounts_and_a_year_of_hist
         "Wohnungsbaugesellschaft Musterstadt",
         "Verkehrsbetriebe Musterstadt",
     } <= companies
-    assert len(_submitted(app)) == 3
-    stages = {app.get_idea(n.originator_id).stage_label for n in _submitted(app)}
-    assert stages == {"Umgesetzt", "In Prüfung", "Eingereicht"}
+    roles = {app.account_username(p.id): set(p.roles) for p in app.list_people()}
+    assert roles["tba"] == {"member"}
+    assert roles["swm"] == roles["vbm"] == {"member", "group_member"}
+    assert roles["koordination"] == {"coordinator"}
+    assert roles["pruefung"] == {"auditor"}
 
-    # Back-dated: the history starts about a year ago and ends before now.
-    quick_win = next(
-        n.originator_id for n in _submitted(app) if app.get_idea(n.originator_id).quick_win
-    )
-    history = app.idea_history(quick_win)
+
+def test_the_city_has_at_least_40_ideas_in_every_stage_with_reasons(city) -> None:
+    funnel = city.read_models.funnel()
+    assert funnel.total == len(_submitted(city)) >= 40
+    present = {stage for stage, count in funnel.as_dict().items() if count}
+    assert present == EVERY_STAGE
+    # The coordination has ideas waiting for an assessment.
+    assert funnel.count("submitted") >= 3
+
+    for row in _ideas(city, stage=CLOSED_BY_DECISION):
+        assert city.get_idea(row.id).decision_reason.strip(), row.title
+
+    # A parked idea was taken up again, and the quick-win rule was overridden with a reason.
+    labels = {row.id: {entry.label for entry in city.idea_history(row.id)} for row in _ideas(city)}
+    assert any({"Zurückgestellt", "Wieder aufgenommen"} <= found for found in labels.values())
+    assert any(row.quick_win_overridden for row in _ideas(city))
+    assert sum("Idee überarbeitet" in found for found in labels.values()) >= 3
+    assert sum("Abgelehnt" in found for found in labels.values()) >= 1
+
+
+def test_working_groups_meet_and_their_members_may_act_for_them(city) -> None:
+    groups = city.read_models.list_working_groups()
+    assert len(groups) >= 3
+    for row in groups:
+        group = city.get_working_group(row.id)
+        assert len(group.meetings) >= 1, group.name
+        assert {m["format"] for m in group.meetings} <= {"in_person", "online", "hybrid"}
+        assert all(m["notes"] and m["idea_ids"] for m in group.meetings), group.name
+        assert len(group.members) >= 2, group.name
+        for person_id in group.members:
+            assert "group_member" in city.get_person(person_id).roles
+    formats = {m["format"] for row in groups for m in city.get_working_group(row.id).meetings}
+    assert formats == {"in_person", "online", "hybrid"}
+
+
+def test_measures_include_implemented_quick_wins_with_benefits_and_overdue_milestones(
+    city,
+) -> None:
+    measures = city.read_models.list_measures()
+    assert len(measures) >= 8
+    departments = {d.id for d in city.read_models.list_departments()}
+    quick_wins = [m for m in measures if m.quick_win and m.status == "implemented"]
+    assert len(quick_wins) >= 4
+    for measure in quick_wins:
+        assert measure.benefits, measure.title
+        assert {b.department_id for b in measure.benefits} <= departments
+
+    today = dt.datetime.now(dt.UTC).date()
+    views = [city.get_measure(m.id) for m in measures]
+    overdue = [
+        m
+        for m in views
+        if m.status in ("planned", "in_progress")
+        and any(x["reached_on"] is None and x["due_on"] < today for x in m.milestones)
+    ]
+    assert len(overdue) >= 2
+    assert any(m.blocked and m.block_reason for m in views)
+    assert any(m.status == "cancelled" and m.cancel_reason for m in views)
+    for m in views:
+        assert all(x["reached_on"] is None or x["reached_on"] <= today for x in m.milestones)
+        assert m.implemented_on is None or m.implemented_on <= today
+
+
+def test_the_flagship_quick_win_has_the_whole_way_in_its_history(city) -> None:
+    [flagship] = [row for row in _ideas(city) if row.title == FLAGSHIP_TITLE]
+    idea = city.get_idea(flagship.id)
+    assert idea.quick_win
+    assert idea.stage == "implemented"
+    assert city.get_department(idea.department_id).short_name == "UMW"
+    supporters = {city.get_department(d).short_name for d in idea.supporting_departments}
+    assert {"SWM", "TBA"} <= supporters
+
+    history = city.idea_history(flagship.id)
+    assert {entry.label for entry in history} >= FLAGSHIP_LABELS
+    assert sum(entry.label == "Meilenstein erreicht" for entry in history) >= 2
+    assert sum(entry.label == "Mehrwert festgehalten" for entry in history) >= 2
+    revision = next(entry for entry in history if entry.label == "Idee überarbeitet")
+    assert revision.changes
+    assert [entry.timestamp for entry in history] == sorted(e.timestamp for e in history)
+
+    # Back-dated across most of a year, ending before now.
     now = dt.datetime.now(dt.UTC)
-    first_event = app.events_since(app.read_models.list_departments()[0].id, 0)[0].timestamp
-    assert dt.timedelta(days=330) < now - first_event < dt.timedelta(days=366)
+    assert history[-1].timestamp - history[0].timestamp > dt.timedelta(days=240)
     assert history[-1].timestamp < now
-    assert history[-1].label == "Mehrwert festgehalten"
+    measure = city.get_measure(idea.measure_id)
+    assert len({b["department_id"] for b in measure.benefits}) >= 2
+
+
+def test_the_city_has_a_year_of_history_that_ends_before_now(city) -> None:
+    timestamps = _timestamps(city)
+    now = dt.datetime.now(dt.UTC)
+    assert dt.timedelta(days=360) < now - min(timestamps) < dt.timedelta(days=366)
+    assert dt.timedelta(0) < now - max(timestamps) < dt.timedelta(days=30)
+    months = {(t.year, t.month) for t in timestamps}
+    assert len(months) >= 12
+    assert all(t.weekday() < 5 for t in timestamps)
 
 
 def test_every_demo_account_signs_in_with_the_demo_password(demo_env: dict[str, str]) -> None:
@@ -82,7 +220,7 @@ def test_demo_reset_recreates_the_city(demo_env: dict[str, str]) -> None:
     before = {n.originator_id for n in _submitted(create_app(demo_env).extensions["ideation"])}
     assert main(["demo", "--reset"]) == 0
     after = {n.originator_id for n in _submitted(create_app(demo_env).extensions["ideation"])}
-    assert len(after) == len(before) == 3
+    assert len(after) == len(before) >= 40
     assert before.isdisjoint(after)
 
 
