@@ -18,6 +18,17 @@ def _keywords() -> list[str]:
     return block.replace("\\\n", " ").split()
 
 
+def _key(message_id: str | tuple[str, ...]) -> str:
+    """A plural message (ngettext) is known by its singular text."""
+    return message_id if isinstance(message_id, str) else message_id[0]
+
+
+def _translated(message) -> bool:
+    """Every form of the message has an English text."""
+    forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+    return all(forms)
+
+
 def test_every_extracted_message_has_a_reviewed_english_translation(tmp_path: Path) -> None:
     template = tmp_path / "messages.pot"
     subprocess.run(
@@ -26,12 +37,12 @@ def test_every_extracted_message_has_a_reviewed_english_translation(tmp_path: Pa
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with template.open("rb") as f:
-        wanted = {m.id for m in read_po(f) if m.id}
+        wanted = {_key(m.id) for m in read_po(f) if m.id}
     catalogue = ROOT / "web/translations/en/LC_MESSAGES/messages.po"
     with catalogue.open("rb") as f:
-        english = {m.id: m for m in read_po(f, locale="en") if m.id}
+        english = {_key(m.id): m for m in read_po(f, locale="en") if m.id}
 
-    missing = sorted(i for i in wanted if i not in english or not english[i].string)
+    missing = sorted(i for i in wanted if i not in english or not _translated(english[i]))
     unreviewed = sorted(i for i in wanted if i in english and english[i].fuzzy)
     assert not missing, f"untranslated (run make translations, then translate): {missing}"
     assert not unreviewed, f"fuzzy guesses to review in messages.po: {unreviewed}"
