@@ -67,6 +67,11 @@ DETAIL_LABELS: dict[str, Any] = {
     "other_idea_id": _l("Zusammengeführt mit"),
     "note": _l("Hinweis"),
 }
+# Where one event names a field differently.
+EVENT_DETAIL_LABELS: dict[tuple[str, str], Any] = {
+    ("Measure.BenefitRecorded", "description"): _l("Mehrwert"),
+    ("Measure.MilestoneAdded", "title"): _l("Meilenstein"),
+}
 # Fields of the first event that repeat the idea's content: the content section shows them.
 HIDDEN_DETAILS = {"Idea.Submitted": {"title", "description"}, "Idea.Revised": {"title"}}
 
@@ -275,6 +280,7 @@ def _details(entry: HistoryEntry) -> list[Detail]:
         value = entry.details.get(key)
         if key in hidden or value is None or value == "" or value == []:
             continue
+        label = EVENT_DETAIL_LABELS.get((entry.event_type, key), label)
         shown.append(_detail(key, str(label), value))
     return shown
 
