@@ -292,3 +292,26 @@ def test_invalid_similarity_arguments_raise_a_value_error_in_german(
     assert app.read_models is not None
     with pytest.raises(ValueError, match="Anzahl"):
         app.read_models.similar_ideas("WLAN", limit=0)
+
+
+def test_an_idea_whose_title_holds_the_searched_words_comes_first(
+    app: IdeationApplication, cast: Cast
+) -> None:
+    # A long text that mentions the word three times, and a short title that names it.
+    app.submit_idea(
+        cast.other_member,
+        title="Digitaler Zwilling der Stadt",
+        summary=(
+            "Ein 3D-Modell bündelt Daten: Bodenfeuchtesensoren, Bodenfeuchtesensoren an "
+            "Schulen und Bodenfeuchtesensoren in Parks."
+        ),
+    )
+    named = app.submit_idea(
+        cast.member,
+        title="Straßenbäume mit Bodenfeuchtesensoren bewässern",
+        summary="Gießen nach Bedarf statt nach Plan, mit vielen weiteren Worten in der "
+        "Beschreibung, damit dieser Text länger ist als der andere.",
+    )
+    rows = app.read_models.list_ideas(text="Bodenfeuchtesensoren").rows
+    assert [r.id for r in rows][0] == named
+    assert len(rows) == 2

@@ -23,7 +23,14 @@ from ideation.domain.idea import IDEA_STATUS_LABELS, IdeaStatus
 from ideation.domain.measure import MEASURE_STATUS_LABELS, MeasureStatus
 from ideation.domain.stages import STAGE_LABELS, STAGE_SEQUENCE
 from ideation.domain.working_group import WORKING_GROUP_STATUS_LABELS
-from ideation.readmodels.search import STOP_WORDS, fold, light_stem, matching_idea_ids, words
+from ideation.readmodels.search import (
+    STOP_WORDS,
+    fold,
+    light_stem,
+    matching_idea_ids,
+    search_terms,
+    words,
+)
 from ideation.readmodels.tables import (
     activity,
     benefits,
@@ -139,7 +146,7 @@ def list_ideas(
 
     total = conn.execute(select(func.count()).select_from(ideas).where(*conditions)).scalar_one()
     if sort in ("title", "relevance"):
-        page_ids = _ids_sorted_in_python(conn, conditions, sort, descending, ranked)
+        page_ids = _ids_sorted_in_python(conn, conditions, sort, descending, ranked, text)
         page_ids = page_ids[offset : offset + page_size]
         by_id = {r.id: r for r in conn.execute(select(ideas).where(ideas.c.id.in_(page_ids)))}
         rows = [by_id[i] for i in page_ids]
@@ -293,14 +300,29 @@ def _ids_sorted_in_python(
     sort: str,
     descending: bool,
     ranked: list[UUID] | None,
+    query: str | None = None,
 ) -> list[UUID]:
-    """Ids in German title order (ä with a, ß as ss) or search rank, for those two sorts."""
+    """Ids in German title order (ä with a, ß as ss) or search rank, for those two sorts.
+
+    By rank, ideas whose title holds more of the query's words come first: a person
+    searching for words of a title expects that idea on top, even if a longer text
+    mentions them more often.
+    """
     rows = list(conn.execute(select(ideas.c.id, ideas.c.title).where(*conditions)))
     if sort == "title":
         rows.sort(key=lambda r: (_german_key(r.title), r.title, r.id), reverse=descending)
         return [r.id for r in rows]
     position = {idea_id: i for i, idea_id in enumerate(ranked or [])}
-    rows.sort(key=lambda r: position.get(r.id, len(position)), reverse=not descending)
+    stems = [light_stem(t) for t in search_terms(query or "")]
+
+    def title_hits(title: str) -> int:
+        title_words = words(title)
+        return sum(any(w.startswith(stem) for w in title_words) for stem in stems)
+
+    rows.sort(
+        key=lambda r: (-title_hits(r.title), position.get(r.id, len(position))),
+        reverse=not descending,
+    )
     return [r.id for r in rows]
 
 
