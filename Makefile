@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format bench clean translations
+.PHONY: install run test lint format bench clean translations screenshots
 
 # Functions whose string arguments are German texts to translate (ideation.domain.errors.msg,
 # N_ for labels, the errors' messages and the labels passed to the domain's guards).
@@ -35,16 +35,20 @@ run: install
 	$(BIN)/ideation serve --host $(HOST) --port $(PORT)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
 
 format: install
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks scripts
+	$(BIN)/ruff format src tests benchmarks scripts
 
 test: lint
 	$(BIN)/pytest
+
+# The README's screenshots of the demo city's flagship quick win (needs Debian's chromium).
+screenshots: install
+	$(BIN)/python scripts/screenshots.py
 
 bench: install
 	$(BIN)/python benchmarks/command_throughput.py

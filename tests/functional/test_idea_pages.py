@@ -323,3 +323,15 @@ def test_unknown_ideas_and_actions_are_not_found(client: FlaskClient, cast: Cast
     assert client.get("/ideas/00000000-0000-0000-0000-000000000000").status_code == 404
     idea = planner.submit_idea(cast.member, title="Eine Idee", summary="Kurz")
     assert client.post(f"/ideas/{idea}/zaubern").status_code in (400, 404)
+
+
+def test_the_live_hints_never_send_the_session_cookie_back(
+    client: FlaskClient, cast: Cast
+) -> None:
+    # A late hints response must not overwrite the cookie of the submit's redirect (which
+    # carries the "eingereicht" message).
+    sign_in(client, "tim")
+    assert "Set-Cookie" in client.get("/ideas/").headers
+    hints = client.get("/ideas/similar?title=Parkpl%C3%A4tze")
+    assert hints.status_code == 200
+    assert "Set-Cookie" not in hints.headers

@@ -313,5 +313,5 @@ def test_an_idea_whose_title_holds_the_searched_words_comes_first(
         "Beschreibung, damit dieser Text länger ist als der andere.",
     )
     rows = app.read_models.list_ideas(text="Bodenfeuchtesensoren").rows
-    assert [r.id for r in rows][0] == named
+    assert rows[0].id == named
     assert len(rows) == 2

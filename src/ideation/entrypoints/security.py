@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
@@ -49,6 +50,22 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+# Requests a page makes on its own (live hints, the chart image) never send the session
+# cookie back: arriving after a form's redirect, an old cookie would undo what the form
+# stored in the session (its confirmation message).
+BACKGROUND_ENDPOINTS = frozenset({"ideas.similar", "main.funnel_chart", "static"})
+
+
+class PageSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session that leaves the cookie alone on background requests."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        if request.endpoint in BACKGROUND_ENDPOINTS:
+            return False
+        return super().should_set_cookie(app, session)
+
+
 def register_security(app: Flask) -> None:
-    """Install the header hook."""
+    """Install the header hook and the session interface."""
     app.after_request(add_security_headers)
+    app.session_interface = PageSessionInterface()
