@@ -159,6 +159,9 @@ def test_the_stand_am_picker_shows_the_idea_at_the_end_of_a_day(
     assert "1 Kommentar bis dahin" in on_the_4th
     assert "Noch nicht bewertet." in on_the_4th
 
+    typed = text_of(client.get(f"/ideas/{idea}/history/as-of?date=4.3.2026").text)
+    assert "Stand am 04.03.2026 (Tagesende)" in typed
+
     before = client.get(f"/ideas/{idea}/history/as-of?date=2026-01-01")
     assert before.status_code == 404
     assert "Die Idee gab es zu diesem Zeitpunkt noch nicht." in before.text
@@ -196,3 +199,19 @@ def test_the_history_has_a_print_stylesheet_and_unknown_ideas_are_not_found(
     assert ".history-tools" in css
     assert "display: none" in css
     assert client.get(f"/ideas/{UUID(int=0)}/history/").status_code == 404
+
+
+def test_a_person_whose_data_was_erased_appears_as_deleted_person(
+    client: FlaskClient, cast: Cast, idea: UUID, planner
+) -> None:
+    # The events keep only ids; without the directory row the history names nobody.
+    planner.directory.remove(cast.other_member)
+    sign_in(client, "tim")
+    german = text_of(client.get(f"/ideas/{idea}/history/?kind=comments").text)
+    assert "– gelöschte Person, Bürgerdienste, als Mitarbeitende" in german
+    assert "Berta" not in german
+    page = client.get("/ideas/").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/sprache", data={"locale": "en", "next": "/", "csrf_token": token})
+    english = text_of(client.get(f"/ideas/{idea}/history/?kind=comments").text)
+    assert "deleted person" in english

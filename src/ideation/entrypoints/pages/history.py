@@ -197,13 +197,22 @@ def _as_of_request(form: AsOfForm) -> tuple[dt.datetime | None, int | None, str]
     day_text = (form.date.data or "").strip()
     if not day_text:
         raise ValueError(_("Bitte ein Datum wählen."))
-    try:
-        day = dt.date.fromisoformat(day_text)
-    except ValueError:
-        raise ValueError(_("Bitte ein gültiges Datum im Format JJJJ-MM-TT angeben.")) from None
+    day = _parse_day(day_text)
+    if day is None:
+        raise ValueError(_("Bitte ein gültiges Datum im Format JJJJ-MM-TT angeben."))
     # The end of that day in Berlin: everything that happened on it counts.
     end = dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(TIMEZONE))
     return end, None, _("Stand am %(day)s (Tagesende)", day=format_date_local(day))
+
+
+def _parse_day(text: str) -> dt.date | None:
+    """A day as a date field sends it (2026-03-04) or as people type it (4.3.2026)."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 @bp.get("/compare")
