@@ -325,9 +325,7 @@ def test_unknown_ideas_and_actions_are_not_found(client: FlaskClient, cast: Cast
     assert client.post(f"/ideas/{idea}/zaubern").status_code in (400, 404)
 
 
-def test_the_live_hints_never_send_the_session_cookie_back(
-    client: FlaskClient, cast: Cast
-) -> None:
+def test_the_live_hints_never_send_the_session_cookie_back(client: FlaskClient, cast: Cast) -> None:
     # A late hints response must not overwrite the cookie of the submit's redirect (which
     # carries the "eingereicht" message).
     sign_in(client, "tim")
