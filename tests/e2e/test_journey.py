@@ -202,9 +202,9 @@ def test_an_idea_goes_from_submission_to_a_recorded_benefit_and_its_history_tell
     page = open_context("swm").new_page()
     page.goto(live_server.at(idea_path))
     form = action(page, "Empfehlung der Arbeitsgruppe")
-    form.get_by_label("Annehmen", exact=True).check()
+    form.get_by_label("Empfehlung", exact=True).select_option(label="Annehmen")
     reasoning = "Die AG empfiehlt die Annahme: Stadtwerke und Umweltamt setzen es gemeinsam um."
-    form.get_by_label("Begründung der Empfehlung").fill(reasoning)
+    form.get_by_label("Begründung", exact=True).fill(reasoning)
     send(page, form, "Empfehlung abgeben", "Die Empfehlung der Arbeitsgruppe ist festgehalten.")
     swm = page
 

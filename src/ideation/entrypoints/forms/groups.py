@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ideation.entrypoints.forms import ActionForm, MultiCheckboxField, VersionedForm
+from ideation.entrypoints.forms import ActionForm, MultiCheckboxField
 
 REASON_REQUIRED = _l("Bitte eine Begründung angeben.")
 MEETING_FORMAT_CHOICES = [
@@ -103,12 +103,14 @@ class DissolveWorkingGroupForm(GroupActionForm):
     )
 
 
-class RecommendIdeaForm(VersionedForm):
+class RecommendIdeaForm(ActionForm):
     """The working group's recommendation on an idea (carries the idea's version).
 
-    Used on the group page (one per idea, so build it with a prefix unique per idea, e.g.
-    ``RecommendIdeaForm(prefix=f"recommend-{idea_id.hex[:8]}")``) and on the idea page.
+    Used on the idea page (prefix "recommend") and on the group page, one per idea there, so
+    built with a prefix unique per idea: ``RecommendIdeaForm(prefix=f"recommend-{hex8}")``.
     """
+
+    field_prefix = "recommend"
 
     outcome = SelectField(
         _l("Empfehlung"),

@@ -225,23 +225,6 @@ class WithdrawIdeaForm(IdeaActionForm):
     reason = reason_field()
 
 
-class RecommendOnIdeaForm(IdeaActionForm):
-    """The working group's recommendation, with its reasoning."""
-
-    field_prefix = "recommend"
-
-    outcome = RadioField(
-        _l("Empfehlung"),
-        choices=[
-            ("accept", _l("Annehmen")),
-            ("reject", _l("Ablehnen")),
-            ("park", _l("Zurückstellen")),
-        ],
-        validators=[InputRequired(_l("Bitte eine Empfehlung wählen."))],
-    )
-    reasoning = reason_field(_l("Begründung der Empfehlung"))
-
-
 class AsOfForm(FlaskForm):
     """The "Stand am" date picker of the history (a GET form)."""
 

@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 
 from ideation.application.security_log import log_security_event
 from ideation.domain.stages import STAGE_SEQUENCE
+from ideation.entrypoints.forms.groups import RecommendIdeaForm
 from ideation.entrypoints.forms.ideas import (
     AcceptIdeaForm,
     AssessIdeaForm,
@@ -27,7 +28,6 @@ from ideation.entrypoints.forms.ideas import (
     OverrideQuickWinForm,
     ParkIdeaForm,
     PledgeSupportForm,
-    RecommendOnIdeaForm,
     RejectIdeaForm,
     ReopenIdeaForm,
     ReviseIdeaForm,
@@ -259,7 +259,7 @@ ACTIONS: dict[str, IdeaAction] = {
     ),
     "recommend": IdeaAction(
         "idea.recommend",
-        RecommendOnIdeaForm,
+        RecommendIdeaForm,
         _l("Empfehlung der Arbeitsgruppe"),
         _l("Empfehlung abgeben"),
         _l("Die Empfehlung der Arbeitsgruppe ist festgehalten."),
