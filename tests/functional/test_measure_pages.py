@@ -302,9 +302,12 @@ def test_a_bad_filter_value_gives_a_german_message_and_400(
     assert TITLE not in response.text
 
 
-def test_a_member_outside_the_group_sees_no_forms_and_cannot_post_one(
-    member_client: FlaskClient, web_app: Flask, measure: UUID
+def test_a_member_outside_the_group_and_the_owner_department_sees_no_forms_and_cannot_post_one(
+    client: FlaskClient, cast: Cast, web_app: Flask, measure: UUID
 ) -> None:
+    # Berta works in the Bürgerdienste: neither in the group nor the owner department.
+    assert sign_in(client, "berta").status_code == 302
+    member_client = client
     page = member_client.get(f"/measures/{measure}")
     assert page.status_code == 200
     assert TITLE in page.text
@@ -485,3 +488,32 @@ def test_the_measure_pages_also_open_in_english(
     assert greta.get(f"/measures/{measure}").status_code == 200
     assert greta.get("/measures/?quick_win=yes").status_code == 200
     assert greta.get("/measures/?quick_win=perhaps").status_code == 400
+
+
+def test_the_owner_department_carries_out_the_measure_but_leaves_goals_to_the_group(
+    member_client: FlaskClient, web_app: Flask, measure: UUID, cast: Cast
+) -> None:
+    # Tim's Tiefbauamt submitted the idea and owns the measure.
+    page = member_client.get(f"/measures/{measure}").text
+    for offered in ("/progress", "/milestones", "/approach", "/block"):
+        assert f'action="/measures/{measure}{offered}' in page, offered
+    for withheld in ("/goals", "/cancel"):
+        assert f'action="/measures/{measure}{withheld}' not in page, withheld
+
+    reported = _post(
+        member_client, web_app, measure, "progress", "progress", percent=35, note="Ausschreibung"
+    )
+    assert reported.status_code == 302
+    assert _planner(web_app).get_measure(measure).progress == 35
+    before = _recorded(web_app)
+    goal = _post(
+        member_client, web_app, measure, "goals", "goal", statement="S", indicator="I", target="T"
+    )
+    assert goal.status_code == 403
+    assert _recorded(web_app) == before
+    entry = _planner(web_app).idea_history(_planner(web_app).get_measure(measure).idea_id)[-1]
+    assert (entry.label, entry.actor_person_id, entry.actor_role) == (
+        "Fortschritt gemeldet",
+        cast.member,
+        "member",
+    )

@@ -53,16 +53,18 @@ PERMISSIONS: dict[str, tuple[Grant, ...]] = {
     "working_group.remove_member": ((C, ANY),),
     "working_group.record_meeting": ((G, OWN_GROUP),),
     "working_group.dissolve": ((C, ANY),),
+    # Goals are the working group's; the owner department (the measure's responsible
+    # department) carries out the way to them: milestones, progress, blocks, implementation.
     "measure.set_goal": ((G, OWN_GROUP),),
     "measure.revise_goal": ((G, OWN_GROUP),),
-    "measure.note_approach": ((G, OWN_GROUP),),
-    "measure.add_milestone": ((G, OWN_GROUP),),
-    "measure.reach_milestone": ((G, OWN_GROUP),),
-    "measure.report_progress": ((G, OWN_GROUP),),
-    "measure.block": ((G, OWN_GROUP), (C, ANY)),
-    "measure.unblock": ((G, OWN_GROUP), (C, ANY)),
-    "measure.implement": ((G, OWN_GROUP),),
-    "measure.record_benefit": ((G, OWN_GROUP), (C, ANY)),
+    "measure.note_approach": ((G, OWN_GROUP), (M, OWN_DEPARTMENT)),
+    "measure.add_milestone": ((G, OWN_GROUP), (M, OWN_DEPARTMENT)),
+    "measure.reach_milestone": ((G, OWN_GROUP), (M, OWN_DEPARTMENT)),
+    "measure.report_progress": ((G, OWN_GROUP), (M, OWN_DEPARTMENT)),
+    "measure.block": ((G, OWN_GROUP), (M, OWN_DEPARTMENT), (C, ANY)),
+    "measure.unblock": ((G, OWN_GROUP), (M, OWN_DEPARTMENT), (C, ANY)),
+    "measure.implement": ((G, OWN_GROUP), (M, OWN_DEPARTMENT)),
+    "measure.record_benefit": ((G, OWN_GROUP), (M, OWN_DEPARTMENT), (C, ANY)),
     "measure.cancel": ((C, ANY),),
 }
 

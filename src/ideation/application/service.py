@@ -1222,7 +1222,7 @@ class IdeationApplication(Application[UUID]):
             measure = self._load(Measure, measure_id)
             if person is None:
                 return frozenset()
-            members = self._load(WorkingGroup, measure.working_group_id).members
+            scope = self._measure_scope(measure)
         open_milestones = any(m["reached_on"] is None for m in measure.milestones)
         extra = {
             "measure.revise_goal": bool(measure.goals),
@@ -1237,7 +1237,7 @@ class IdeationApplication(Application[UUID]):
             if action.startswith("measure.")
             and measure.stage_allows(action.removeprefix("measure."))
             and extra.get(action, True)
-            and permitted_role(action, person, group_members=members) is not None
+            and permitted_role(action, person, **scope) is not None
         )
 
     def working_group_actions(self, person_id: UUID, working_group_id: UUID) -> frozenset[str]:
@@ -1404,8 +1404,12 @@ class IdeationApplication(Application[UUID]):
             measure_id,
             expected_version,
             apply,
-            scope=lambda m: {"group_members": self._load(WorkingGroup, m.working_group_id).members},
+            scope=self._measure_scope,
         )
+
+    def _measure_scope(self, measure: Measure) -> dict[str, Any]:
+        members = self._load(WorkingGroup, measure.working_group_id).members
+        return {"department_id": measure.owner_department_id, "group_members": members}
 
     def _pledge(
         self, action: str, actor_id: UUID, idea_id: UUID, expected_version: int, note: str
