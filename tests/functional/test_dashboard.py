@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from ideation.application.service import IdeationApplication
 from tests.conftest import Cast
-from tests.functional.conftest import sign_in
+from tests.functional.conftest import csrf_token, sign_in
 
 
 def _planner(web_app: Flask) -> IdeationApplication:
@@ -144,6 +144,12 @@ def test_a_group_member_sees_an_overdue_milestone_of_their_groups_measure(
     assert f'href="/measures/{measure}"' in overdue
     assert "Rollout" not in overdue  # due later: not overdue
     assert "Digitale Mängelmeldung" in _task_list(page, "tasks-running")
+
+    # Tim's Tiefbauamt owns the measure: he sees it with its overdue milestone too.
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    owned = _text(_task_list(_start_page(client, "tim"), "tasks-department-measures"))
+    assert "Digitale Mängelmeldung" in owned
+    assert "Pilot im Westend ( 02.03.2020) – überfällig" in owned
 
 
 def test_the_funnel_table_counts_ideas_per_stage(
@@ -282,6 +288,8 @@ def test_a_member_sees_the_departments_open_ideas_and_ideas_open_for_support(
     assert "Digitale Bürgerakte" in support
     assert "Termin-App" not in support  # already supported by the Tiefbauamt
     assert "Baustellenampel" not in support
+    measures = _text(_task_list(page, "tasks-department-measures"))
+    assert "Ihr Fachbereich verantwortet keine laufenden Maßnahmen." in measures
 
 
 def test_an_auditor_sees_the_latest_decisions_with_their_reasons(

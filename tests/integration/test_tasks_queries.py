@@ -308,6 +308,25 @@ def test_a_member_sees_the_departments_open_ideas_and_others_open_for_support(
     assert _titles(tim.open_for_support) == ["Neuere fremde Idee", "Ältere fremde Idee"]
 
 
+def test_a_member_sees_the_running_measures_the_department_owns(
+    app: IdeationApplication, cast: Cast
+) -> None:
+    # Tim's Tiefbauamt submitted both ideas, so it owns both measures; one is cancelled.
+    running = _measure(app, cast, "Laufende Maßnahme")
+    app.add_milestone(
+        cast.member, running, _measure_version(app, running), "Pilot", TODAY - dt.timedelta(3)
+    )
+    stopped = _measure(app, cast, "Abgebrochene Maßnahme")
+    app.cancel_measure(cast.coordinator, stopped, _measure_version(app, stopped), "Aus")
+
+    tim = _tasks(app, cast.member, cast.mobility, "member")
+    berta = _tasks(app, cast.other_member, cast.citizens, "member")
+
+    assert [m.id for m in tim.department_measures.items] == [running]
+    assert tim.department_measures.items[0].next_milestone_title == "Pilot"
+    assert berta.department_measures.total == 0
+
+
 def test_an_auditor_sees_the_latest_decisions_with_their_reasons(
     app: IdeationApplication, cast: Cast
 ) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from ideation.domain.idea import OPEN_STATUSES, IdeaStatus
@@ -159,8 +159,9 @@ def my_tasks(
     - group_member (for `group_ids`, by default the groups the person belongs to): ideas
       of those groups without a current recommendation, milestones due before `today` and
       not reached (running measures only), the groups' planned and running measures;
-    - member: the open ideas of `department_id` (latest change first) and other
-      departments' open ideas it does not support yet (newest first);
+    - member: the open ideas of `department_id` (latest change first), the planned and
+      running measures it owns (next milestone due first), and other departments' open
+      ideas it does not support yet (newest first);
     - auditor: the latest decisions with their reasons.
     """
     roles = tuple(roles)
@@ -187,6 +188,7 @@ def my_tasks(
         ),
         running_measures=running_measures(conn, groups, limit) if group_member else empty,
         department_ideas=department_ideas(conn, department_id, limit) if member else empty,
+        department_measures=(department_measures(conn, department_id, limit) if member else empty),
         open_for_support=open_for_support(conn, department_id, limit) if member else empty,
         latest_decisions=latest_decisions(conn, limit=limit) if "auditor" in roles else empty,
     )
@@ -303,12 +305,18 @@ def running_measures(
     conn: Connection, group_ids: Sequence[UUID], limit: int
 ) -> TaskList[TaskMeasure]:
     """The groups' planned and running measures, the next milestone due first."""
+    return _running(conn, measures.c.working_group_id.in_(group_ids), limit)
+
+
+def department_measures(conn: Connection, department_id: UUID, limit: int) -> TaskList[TaskMeasure]:
+    """The planned and running measures the department owns, the next milestone due first."""
+    return _running(conn, measures.c.owner_department_id == department_id, limit)
+
+
+def _running(conn: Connection, which: ColumnElement[bool], limit: int) -> TaskList[TaskMeasure]:
     query = (
         select(measures)
-        .where(
-            measures.c.working_group_id.in_(group_ids),
-            measures.c.status.in_(RUNNING_MEASURE_STATUSES),
-        )
+        .where(which, measures.c.status.in_(RUNNING_MEASURE_STATUSES))
         .order_by(
             measures.c.next_milestone_due.asc().nulls_last(),
             measures.c.updated_at.desc(),

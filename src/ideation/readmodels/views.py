@@ -353,6 +353,7 @@ class MyTasks:
     running_measures: TaskList[TaskMeasure]
     # member
     department_ideas: TaskList[TaskIdea]
+    department_measures: TaskList[TaskMeasure]
     open_for_support: TaskList[TaskIdea]
     # auditor
     latest_decisions: TaskList[DecisionRow]
