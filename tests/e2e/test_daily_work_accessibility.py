@@ -301,6 +301,21 @@ def test_idea_page_with_every_action_form_open_has_no_violations(
     check(page, f"/ideas/{idea_id} with every action open ({username})")
 
 
+def test_reply_to_a_comment_sent_empty_has_no_violations(
+    open_context: OpenContext, city: DemoCity
+) -> None:
+    page = open_context("tba", bypass_csp=True).new_page()
+    page.goto(city.server.at(f"/ideas/{city.flagship}"))
+    reply = page.locator("details.reply").first
+    assert reply.count() == 1, "the flagship's comments offer no reply"
+    reply.locator("summary").click()
+    status = send(page, reply.locator("form"), "Antwort veröffentlichen")
+    opened = page.locator("details.reply[open]")
+    assert opened.count() == 1, "the refused reply form is not shown open"
+    assert_errors_shown(page, opened, status)
+    check(page, f"/ideas/{city.flagship} reply sent empty (tba)", status)
+
+
 # (account, the form's heading (also its button), {label: value to enter first})
 MEASURE_FORM_ERRORS = params(
     ("swm", "Ziel festlegen", {}),

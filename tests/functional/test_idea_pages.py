@@ -333,3 +333,56 @@ def test_the_live_hints_never_send_the_session_cookie_back(client: FlaskClient, 
     hints = client.get("/ideas/similar?title=Parkpl%C3%A4tze")
     assert hints.status_code == 200
     assert "Set-Cookie" not in hints.headers
+
+
+def test_a_member_answers_a_comment_and_the_answer_points_to_it(
+    client: FlaskClient, cast: Cast, planner
+) -> None:
+    idea = planner.submit_idea(cast.member, title="Digitale Bauakte", summary="Bauanträge online")
+    planner.comment_on_idea(cast.other_member, idea, 1, "Wer pflegt die Schnittstelle?")
+    question = planner.get_idea(idea).comments[0].comment_id
+    sign_in(client, "tim")
+    page = client.get(f"/ideas/{idea}").text
+    prefix = f"reply-{question.hex[:12]}"
+    assert f'action="/ideas/{idea}/comments/{question}/reply"' in page
+
+    empty = client.post(
+        f"/ideas/{idea}/comments/{question}/reply",
+        data={f"{prefix}-version": "2", f"{prefix}-csrf_token": token(page), f"{prefix}-text": ""},
+    )
+    assert empty.status_code == 400
+    assert "Bitte eine Antwort schreiben." in empty.text
+
+    answered = client.post(
+        f"/ideas/{idea}/comments/{question}/reply",
+        data={
+            f"{prefix}-version": "2",
+            f"{prefix}-csrf_token": token(page),
+            f"{prefix}-text": "Das Tiefbauamt, gemeinsam mit der IT.",
+        },
+    )
+    assert answered.status_code == 302
+    shown = client.get(f"/ideas/{idea}").text
+    assert "Ihre Antwort wurde veröffentlicht." in shown
+    assert "Das Tiefbauamt, gemeinsam mit der IT." in shown
+    assert f'href="#kommentar-{question}">Antwort auf einen Kommentar' in shown
+    assert planner.get_idea(idea).comments[1].reply_to == question
+
+
+def test_an_auditor_cannot_answer_a_comment(client: FlaskClient, cast: Cast, planner) -> None:
+    idea = planner.submit_idea(cast.member, title="Digitale Bauakte", summary="Bauanträge online")
+    planner.comment_on_idea(cast.other_member, idea, 1, "Frage")
+    question = planner.get_idea(idea).comments[0].comment_id
+    sign_in(client, "pruefung")
+    page = client.get(f"/ideas/{idea}").text
+    assert "/reply" not in page
+    before = event_count(planner)
+    prefix = f"reply-{question.hex[:12]}"
+    refused = client.post(
+        f"/ideas/{idea}/comments/{question}/reply",
+        data={f"{prefix}-version": "2", f"{prefix}-csrf_token": token(page), f"{prefix}-text": "x"},
+    )
+    assert refused.status_code == 403
+    assert event_count(planner) == before
+    missing = client.post(f"/ideas/{idea}/comments/{UUID(int=5)}/reply", data={})
+    assert missing.status_code in (400, 404)

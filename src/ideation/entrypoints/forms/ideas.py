@@ -114,6 +114,23 @@ class CommentIdeaForm(IdeaActionForm):
     reply_to = HiddenField()
 
 
+class ReplyToCommentForm(IdeaActionForm):
+    """A reply under one comment; its prefix names the comment (several on one page)."""
+
+    field_prefix = "reply"
+
+    text = TextAreaField(
+        _l("Ihre Antwort"),
+        validators=[DataRequired(_l("Bitte eine Antwort schreiben.")), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+
+
+def reply_prefix(comment_id: Any) -> str:
+    """The field prefix of the reply form under one comment."""
+    return f"reply-{comment_id.hex[:12]}"
+
+
 class PledgeSupportForm(IdeaActionForm):
     """The person's department declares it will take part."""
 

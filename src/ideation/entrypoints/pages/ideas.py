@@ -30,10 +30,12 @@ from ideation.entrypoints.forms.ideas import (
     PledgeSupportForm,
     RejectIdeaForm,
     ReopenIdeaForm,
+    ReplyToCommentForm,
     ReviseIdeaForm,
     SubmitIdeaForm,
     WithdrawIdeaForm,
     WithdrawSupportForm,
+    reply_prefix,
     split_themes,
 )
 from ideation.entrypoints.i18n import localized
@@ -391,7 +393,7 @@ def act(idea_id: UUID, action: str) -> Page:
     _fill_choices(action, form, idea)
     if form.validate_on_submit():
         seen_version = form.version.data
-        _, status = run_command(
+        _result, status = run_command(
             form, lambda: spec.command(planner(), current_user.person_id, idea_id, form)
         )
         if status == 409 and action == "revise":
@@ -412,7 +414,36 @@ def act(idea_id: UUID, action: str) -> Page:
     return _idea_page(idea_id, bound=(action, form)), status
 
 
-def _idea_page(idea_id: UUID, bound: tuple[str, FlaskForm] | None = None) -> str:
+@bp.post("/<uuid:idea_id>/comments/<uuid:comment_id>/reply")
+def reply(idea_id: UUID, comment_id: UUID) -> Page:
+    """Answer one comment (Post/Redirect/Get)."""
+    idea = found(planner().get_idea, idea_id)
+    if comment_id not in {c.comment_id for c in idea.comments}:
+        abort(404)
+    form = ReplyToCommentForm(prefix=reply_prefix(comment_id))
+    if form.validate_on_submit():
+        seen = form.version.data
+        _result, status = run_command(
+            form,
+            lambda: planner().comment_on_idea(
+                current_user.person_id, idea_id, seen, form.text.data, comment_id
+            ),
+        )
+        if status == 0:
+            flash(_("Ihre Antwort wurde veröffentlicht."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea_id) + "#kommentare-heading")
+    else:
+        if "idea.comment" not in planner().idea_actions(current_user.person_id, idea_id):
+            abort(403)
+        status = 400
+    return _idea_page(idea_id, replying=(comment_id, form)), status
+
+
+def _idea_page(
+    idea_id: UUID,
+    bound: tuple[str, FlaskForm] | None = None,
+    replying: tuple[UUID, FlaskForm] | None = None,
+) -> str:
     ideation = planner()
     idea = found(ideation.get_idea, idea_id)
     allowed = ideation.idea_actions(current_user.person_id, idea_id)
@@ -439,6 +470,17 @@ def _idea_page(idea_id: UUID, bound: tuple[str, FlaskForm] | None = None) -> str
         forms[name] = form
     if bound and bound[0] not in forms:
         forms[bound[0]] = bound[1]
+    replies: dict[UUID, FlaskForm] = {}
+    if "idea.comment" in allowed:
+        for comment in idea.comments:
+            if replying and replying[0] == comment.comment_id:
+                replies[comment.comment_id] = replying[1]
+            else:
+                replies[comment.comment_id] = ReplyToCommentForm(
+                    formdata=None,
+                    data={"version": idea.version},
+                    prefix=reply_prefix(comment.comment_id),
+                )
     prefetch_people([idea.submitted_by, *(c.person_id for c in idea.comments)])
     group = ideation.get_working_group(idea.working_group_id) if idea.working_group_id else None
     measure = ideation.get_measure(idea.measure_id) if idea.measure_id else None
@@ -454,6 +496,8 @@ def _idea_page(idea_id: UUID, bound: tuple[str, FlaskForm] | None = None) -> str
         group=group,
         measure=measure,
         merged_into=merged_into,
+        replies=replies,
+        replying=replying[0] if replying else None,
     )
 
 

@@ -233,7 +233,7 @@ def _act(
         if action not in planner().measure_actions(actor, measure_id):
             abort(403)
         return _page(measure_id, (action, form)), 400
-    _, status = run_command(form, lambda: command(form, actor))
+    _result, status = run_command(form, lambda: command(form, actor))
     if status:
         return _page(measure_id, (action, form)), status
     flash(done(form), "success")
