@@ -150,10 +150,15 @@ def test_failed_keyboard_sign_in_announces_the_error_summary(
     with page.expect_navigation():
         page.keyboard.press("Enter")  # Enter in a field submits its form
 
-    # No script may run (CSP), so the summary is announced by role=alert rather than focused.
+    # The summary is announced (role=alert) and, by the site's own script, focused: the next
+    # Tab starts at the links to the fields.
     summary = page.locator("[role=alert]")
     assert summary.count() == 1, "no error summary with role=alert"
     assert summary.inner_text().strip(), "the error summary is empty"
+    has_focus = page.evaluate("document.activeElement.closest('[role=alert]') !== null")
+    assert has_focus, f"the focus is on {describe(focused(page))}, not on the error summary"
+    first = press_tab(page)
+    assert first["tag"] == "a", f"the first Tab reached {describe(first)}, not a link to a field"
     _assert_errors_are_tied_to_their_fields(page)
 
 
