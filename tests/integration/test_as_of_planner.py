@@ -155,3 +155,35 @@ def test_a_moment_without_a_time_zone_is_refused_in_german(backend: Backend) -> 
     assert app.read_models is not None
     with pytest.raises(ValueError, match="Zeitzone"):
         app.read_models.planner_as_of(dt.datetime(2026, 3, 2, 9, 0))
+
+
+def test_the_planner_as_of_a_moment_shows_measures_and_roles_of_then(
+    backend: Backend,
+) -> None:
+    # Every event is one day after the previous one.
+    clock = SteppingClock(START, dt.timedelta(days=1))
+    app = backend.build(clock=clock)
+    cast = make_cast(app)
+    idea = app.submit_idea(cast.member, title="Offenes WLAN", summary="Im Rathausfoyer")
+    app.assess_idea(
+        cast.coordinator, idea, 1, impact=3, effort=1, expected_weeks=2, rationale="Einfach"
+    )
+    app.assign_idea_to_working_group(cast.coordinator, idea, 2, cast.group)
+    measure = app.accept_idea(cast.coordinator, idea, 3, "Günstig")
+    planned = clock.now
+    app.report_progress(cast.group_member, measure, 1, 40, "Router bestellt")
+    # Berta becomes a coordinator later.
+    berta_version = app.get_person(cast.other_member).version
+    app.grant_role(cast.admin, cast.other_member, berta_version, "coordinator")
+
+    then = app.read_models.planner_as_of(planned + dt.timedelta(hours=1))
+    now = app.read_models.planner_as_of(clock.now)
+
+    assert [(m.id, m.status, m.progress) for m in then.measures] == [(measure, "planned", 0)]
+    assert [(m.id, m.status, m.progress) for m in now.measures] == [
+        (measure, "in_progress", 40)
+    ]
+    roles_then = {p.id: p.roles for p in then.people}
+    roles_now = {p.id: p.roles for p in now.people}
+    assert roles_then[cast.other_member] == ("member",)
+    assert set(roles_now[cast.other_member]) == {"member", "coordinator"}

@@ -38,6 +38,7 @@ from ideation.entrypoints.pages import (
     legal,
     main,
     measures,
+    planner,
     working_groups,
 )
 from ideation.entrypoints.pages.common import template_helpers
@@ -99,6 +100,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         history.bp,
         working_groups.bp,
         measures.bp,
+        planner.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -35,7 +35,7 @@ class EventSource(Protocol):
 def planner_as_of(
     events_source: EventSource, moment: dt.datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
 ) -> PlannerAsOf:
-    """Return the funnel and every idea as they were at `moment` (aware; compared in UTC).
+    """Return the funnel, ideas, measures and roles as they were at `moment` (aware; UTC).
 
     Cost: this reads and decodes the whole notification log (up to the last event stored
     when the call starts) and applies every event with a timestamp at or before `moment`
@@ -66,6 +66,8 @@ def planner_as_of(
                 funnel=queries.funnel(conn),
                 ideas=tuple(queries.all_ideas(conn)),
                 events_applied=applied,
+                measures=tuple(queries.list_measures(conn, sort="title")),
+                people=tuple(queries.list_people(conn)),
             )
     finally:
         engine.dispose()

@@ -204,14 +204,18 @@ class Dashboard:
 class PlannerAsOf:
     """The planner as it was at `moment`, replayed from the events up to it (Stand am …).
 
-    `ideas` holds every idea that existed then, oldest submission first; `events_applied`
-    counts the events replayed.
+    `ideas` holds every idea that existed then, oldest submission first; `measures` every
+    measure then (title order) with its stage and progress then; `people` every person with
+    the department, roles and active flag they had then; `events_applied` counts the events
+    replayed.
     """
 
     moment: dt.datetime
     funnel: Funnel
     ideas: tuple[IdeaRow, ...]
     events_applied: int
+    measures: tuple[MeasureRow, ...] = ()
+    people: tuple[PersonRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -357,3 +361,53 @@ class MyTasks:
     open_for_support: TaskList[TaskIdea]
     # auditor
     latest_decisions: TaskList[DecisionRow]
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One stored event in the audit log or the decision register (`readmodels.audit`).
+
+    `position` is its place in the event log (commit order). `idea_id` is the idea whose
+    history shows the event (the idea itself, or a measure's idea); `subject` the idea's or
+    measure's title, the working group's or department's name, if known (people's names live
+    in the directory). `outcome` says what a decision decided where the type does not (a
+    recommendation's "accept"/"reject"/"park", the role granted or revoked, "quick_win" or
+    "no_quick_win"); `related_id` names the other object (merge target, the accepted idea's
+    measure, the recommending group) and `related_subject` its title or name.
+    """
+
+    position: int
+    occurred_at: dt.datetime
+    aggregate_type: str
+    aggregate_id: UUID
+    aggregate_version: int
+    event_type: str
+    actor_person_id: UUID | None
+    actor_department_id: UUID | None
+    actor_role: str | None
+    reason: str | None
+    outcome: str | None
+    related_id: UUID | None
+    related_subject: str | None
+    idea_id: UUID | None
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit log or the decision register; `total` counts every match."""
+
+    rows: tuple[AuditRow, ...]
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    newest_first: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages

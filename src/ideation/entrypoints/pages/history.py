@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from ideation.application.history import HISTORY_KINDS
 from ideation.application.views import HistoryEntry
 from ideation.entrypoints.forms import ROLE_LABELS
 from ideation.entrypoints.forms.ideas import AsOfForm, CompareVersionsForm
-from ideation.entrypoints.i18n import TIMEZONE, format_date_local, localized
+from ideation.entrypoints.i18n import end_of_day, format_date_local, localized, parse_day
 from ideation.entrypoints.labels import (
     display_value,
     field_label,
@@ -197,22 +196,10 @@ def _as_of_request(form: AsOfForm) -> tuple[dt.datetime | None, int | None, str]
     day_text = (form.date.data or "").strip()
     if not day_text:
         raise ValueError(_("Bitte ein Datum wählen."))
-    day = _parse_day(day_text)
+    day = parse_day(day_text)
     if day is None:
         raise ValueError(_("Bitte ein gültiges Datum im Format JJJJ-MM-TT angeben."))
-    # The end of that day in Berlin: everything that happened on it counts.
-    end = dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(TIMEZONE))
-    return end, None, _("Stand am %(day)s (Tagesende)", day=format_date_local(day))
-
-
-def _parse_day(text: str) -> dt.date | None:
-    """A day as a date field sends it (2026-03-04) or as people type it (4.3.2026)."""
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    return end_of_day(day), None, _("Stand am %(day)s (Tagesende)", day=format_date_local(day))
 
 
 @bp.get("/compare")
