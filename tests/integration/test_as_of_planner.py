@@ -180,9 +180,7 @@ def test_the_planner_as_of_a_moment_shows_measures_and_roles_of_then(
     now = app.read_models.planner_as_of(clock.now)
 
     assert [(m.id, m.status, m.progress) for m in then.measures] == [(measure, "planned", 0)]
-    assert [(m.id, m.status, m.progress) for m in now.measures] == [
-        (measure, "in_progress", 40)
-    ]
+    assert [(m.id, m.status, m.progress) for m in now.measures] == [(measure, "in_progress", 40)]
     roles_then = {p.id: p.roles for p in then.people}
     roles_now = {p.id: p.roles for p in now.people}
     assert roles_then[cast.other_member] == ("member",)
