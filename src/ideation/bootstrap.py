@@ -16,6 +16,7 @@ from ideation.directory.accounts import AccountStore
 from ideation.directory.passwords import Passwords
 from ideation.directory.people import PeopleDirectory
 from ideation.domain.clock import Clock
+from ideation.eventstore.immutability import protect_event_tables
 from ideation.eventstore.settings import StorageSettings, storage_settings
 from ideation.readmodels.facade import ReadModels
 from ideation.readmodels.projector import Projector
@@ -79,6 +80,12 @@ def build_application(
     engine = build_engine(storage, settings.lock_timeout_seconds)
     with schema_lock(engine):
         app = _build(settings, storage, engine, clock, event_store_options)
+        protect_event_tables(
+            engine,
+            events_table=app.recorder.events_table_name,
+            snapshots_table=app.snapshots.recorder.events_table_name if app.snapshots else None,
+            schema=storage.schema,
+        )
     projector_engine = (
         build_engine(storage, settings.lock_timeout_seconds, immediate=True)
         if storage.backend == "sqlite"

@@ -226,6 +226,7 @@ def person_events(actor: Actor) -> list[Aggregate.Event]:
     someone.revoke_role("member", "Aufgabe gewechselt", actor)
     someone.deactivate("Hat die Stadt verlassen", actor)
     someone.reactivate("Ist zurück", actor)
+    someone.erase("Auf eigenen Antrag (Art. 17 DSGVO)", actor)
     return someone.collect_events()
 
 

@@ -51,6 +51,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "Person.RoleRevoked": ("person.role_revoked", N_("Rolle entzogen")),
     "Person.Deactivated": ("person.deactivated", N_("Person deaktiviert")),
     "Person.Reactivated": ("person.reactivated", N_("Person reaktiviert")),
+    "Person.Erased": ("person.erased", N_("Personendaten gelöscht")),
     "Installation.Initialised": ("installation.initialised", N_("Planer eingerichtet")),
 }
 

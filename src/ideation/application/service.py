@@ -31,6 +31,11 @@ from ideation.application.errors import (
 )
 from ideation.application.history import event_type, field_changes, history_entry
 from ideation.application.permissions import PERMISSIONS, authorize, permitted_role
+from ideation.application.privacy import (
+    ErasureReport,
+    events_referencing,
+    subject_access_document,
+)
 from ideation.application.security_log import log_security_event, pseudonym
 from ideation.application.transcodings import ActorAsDict, DateAsISO
 from ideation.application.views import (
@@ -52,7 +57,7 @@ from ideation.directory.people import (
     PersonRecord,
 )
 from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, SYSTEM_PERSON_ID, Actor, Role
-from ideation.domain.base import PlannerAggregate, check_text
+from ideation.domain.base import PlannerAggregate, check_reason, check_text
 from ideation.domain.clock import Clock, using_clock
 from ideation.domain.department import Department
 from ideation.domain.errors import N_, DomainError, InvalidValue, msg
@@ -297,7 +302,7 @@ class IdeationApplication(Application[UUID]):
         """Correct a person's name or e-mail (personal data lives only in the directory)."""
         with self._storage():
             self._actor("person.update_directory", actor_id)
-            self._load(Person, person_id)
+            self._load(Person, person_id).check_not_erased()
             name, address = self._clean_person_details(display_name, email)
             try:
                 self.directory.update(person_id, display_name=name, email=address)
@@ -385,6 +390,119 @@ class IdeationApplication(Application[UUID]):
             self.directory.update(person_id, active=True)
 
     # ------------------------------------------------------------------
+    # Erasure and subject access (GDPR Art. 15 and 17; see docs/privacy.md)
+    # ------------------------------------------------------------------
+
+    def erase_person(
+        self,
+        actor_id: UUID,
+        person_id: UUID,
+        reason: str,
+        expected_version: int | None = None,
+    ) -> ErasureReport:
+        """Erase a person's personal data for good; their history stays, with ids only.
+
+        Records `Person.Deactivated` (if still active) and `Person.Erased` with the reason,
+        then deletes the directory row (name, e-mail) and the account (username, password
+        hash; their sessions end with it) and scrubs the storage files. Everything that
+        shows the person afterwards says "gelöschte Person". Admins only; the last active
+        admin and one's own data are refused. Calling it again for an erased person records
+        nothing and repeats the clean-up (useful when a lock kept it from finishing).
+        """
+        if expected_version is not None and (
+            isinstance(expected_version, bool) or not isinstance(expected_version, int)
+        ):
+            raise InvalidRequest("Die erwartete Version ist keine Zahl.")
+        recorded = 0
+        with self._storage():
+            actor = self._actor("person.erase", actor_id)
+            check_reason(reason, "Personendaten löschen")
+            person = self._load(Person, person_id)
+            if not person.erased:
+                self._check_not_last_admin(person_id)
+                if person_id == actor_id:
+                    raise DomainError(
+                        "Die eigenen Personendaten kann nur eine andere Person mit der Rolle "
+                        "„Administration“ löschen.",
+                        code="person.erase_self",
+                    )
+                if expected_version is not None and person.version != expected_version:
+                    raise self._conflict(person_id, expected_version, person.version)
+                before = person.version
+                with using_clock(self.clock):
+                    person.erase(reason, actor)
+                try:
+                    self.save(person)
+                except IntegrityError:
+                    current = self._load(Person, person_id)
+                    raise self._conflict(person_id, before, current.version) from None
+                recorded = person.version - before
+            # Account first: on PostgreSQL its row refers to the directory row.
+            account_removed = self.accounts.remove(person_id)
+            entry_removed = self.directory.erase(person_id)
+            scrubbed = self.directory.scrub()
+        log_security_event(
+            "person.erased", person_id=person_id, by=actor_id, storage_scrubbed=scrubbed
+        )
+        return ErasureReport(
+            person_id=person_id,
+            events_recorded=recorded,
+            directory_entry_removed=entry_removed,
+            account_removed=account_removed,
+            storage_scrubbed=scrubbed,
+        )
+
+    def subject_access(
+        self, person_id: UUID, *, requested_by: UUID | None = None
+    ) -> dict[str, Any]:
+        """Everything the planner stores that references the person, as JSON data.
+
+        Directory entry, account (without the password hash), their Person history (roles,
+        departments, state), and every event they acted in or that names them, with
+        summaries of their ideas, comments, pledges and working-group memberships. Reads
+        the whole event log. After erasure it still lists the events, under "gelöschte
+        Person" and without e-mail or account. `requested_by` (the signed-in admin) only
+        goes into the security log line of the export.
+        """
+        view = self.get_person(person_id)
+        with self._storage():
+            account = self.accounts.by_person(person_id)
+            try:
+                department_name: str | None = self._load(Department, view.department_id).name
+            except NotFound:
+                department_name = None
+            found = list(events_referencing(self.recorder, self.mapper, person_id))
+        log_security_event(
+            "person.access_exported", person_id=person_id, by=requested_by, events=len(found)
+        )
+        return subject_access_document(
+            person=view,
+            department_name=department_name,
+            account=account,
+            found=found,
+            created_at=self._now(),
+        )
+
+    def find_person(self, identifier: str) -> UUID:
+        """The person named by an id, an e-mail address or a username (for the command line)."""
+        text = identifier.strip() if isinstance(identifier, str) else ""
+        try:
+            person_id = UUID(text)
+        except ValueError:
+            with self._storage():
+                if "@" in text:
+                    record = self.directory.find_by_email(text.lower())
+                    found = record.id if record else None
+                else:
+                    account = self.accounts.by_username(normalise_username(text))
+                    found = account.person_id if account else None
+            if found is None:
+                raise NotFound("Die Person wurde nicht gefunden.") from None
+            return found
+        self._load(Person, person_id)
+        return person_id
+
+    # ------------------------------------------------------------------
     # Accounts and sessions (credentials live beside the directory, never in events)
     # ------------------------------------------------------------------
 
@@ -400,7 +518,7 @@ class IdeationApplication(Application[UUID]):
         """Give a person a login; `enforce_policy=False` only for demo seeding."""
         with self._storage():
             self._actor("person.manage_account", actor_id)
-            self._load(Person, person_id)
+            self._load(Person, person_id).check_not_erased()
             self._add_account(person_id, username, password, enforce_policy=enforce_policy)
         log_security_event("account.created", person_id=person_id, by=actor_id)
 
@@ -1288,6 +1406,7 @@ class IdeationApplication(Application[UUID]):
             department_id=p.department_id,
             roles=tuple(p.roles),
             active=p.active,
+            erased=p.erased,
         )
 
     # ------------------------------------------------------------------

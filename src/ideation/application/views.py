@@ -133,3 +133,5 @@ class PersonView:
     department_id: UUID
     roles: tuple[str, ...]
     active: bool
+    # True once the personal data were erased (get_person; list_people leaves it False).
+    erased: bool = False

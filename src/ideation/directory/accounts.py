@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    delete,
     insert,
     select,
     update,
@@ -106,6 +107,18 @@ class AccountStore:
         """Change some columns of an account."""
         with translated_errors(), self.engine.begin() as conn:
             conn.execute(update(accounts).where(accounts.c.person_id == person_id).values(**values))
+
+    def remove(self, person_id: UUID) -> bool:
+        """Delete the person's account (username, password hash); return whether there was one.
+
+        Every session of the person ends with it: a session is valid only while its account
+        exists. On SQLite the directory's connections delete with secure_delete on.
+        """
+        with translated_errors(), self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA secure_delete=ON")
+            deleted = conn.execute(delete(accounts).where(accounts.c.person_id == person_id))
+        return bool(deleted.rowcount)
 
     def bump_session_version(self, person_id: UUID) -> None:
         """End every session of the person."""

@@ -10,6 +10,18 @@ import time
 
 from ideation.bootstrap import build_application
 from ideation.config import Settings
+from ideation.entrypoints.audit_cli import (
+    AUDIT_EXPORT_COMMANDS,
+    add_audit_export_commands,
+    run_audit_export,
+)
+from ideation.entrypoints.backup_cli import add_backup_commands, run_backup_command
+from ideation.entrypoints.integrity_cli import (
+    INTEGRITY_COMMANDS,
+    add_integrity_commands,
+    run_integrity_command,
+)
+from ideation.entrypoints.people_cli import add_people_commands, run_people_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,10 +53,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     rebuild = projection_commands.add_parser("rebuild", help="alle Lesemodelle neu aufbauen")
     rebuild.add_argument("--batch-size", type=int, default=500)
+    add_people_commands(commands)
+    add_backup_commands(commands)
+    # `ideation audit …`: one subparser shared by every audit subcommand (log, decisions, …)
+    audit = commands.add_parser("audit", help="Prüfprotokoll, Entscheidungsregister, Prüfungen")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    add_audit_export_commands(audit_commands)
+    add_integrity_commands(audit_commands)
     args = parser.parse_args(argv)
 
     if args.command == "projections":
         return _projections(args)
+    if args.command == "people":
+        return run_people_command(args)
+    if args.command == "audit" and args.audit_command in AUDIT_EXPORT_COMMANDS:
+        return run_audit_export(args)
+    if args.command == "audit" and args.audit_command in INTEGRITY_COMMANDS:
+        return run_integrity_command(args)
+    if args.command in ("events", "directory"):
+        return run_backup_command(args)
 
     if args.command in ("demo", "seed-demo"):
         from ideation.entrypoints.demo import reset_sqlite_database, seed_demo_city

@@ -31,10 +31,13 @@ from ideation.entrypoints.labels import (
 )
 from ideation.entrypoints.pages import (
     admin,
+    audit,
     auth,
     errors,
+    evidence,
     history,
     ideas,
+    integrity,
     legal,
     main,
     measures,
@@ -98,9 +101,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin.bp,
         ideas.bp,
         history.bp,
+        evidence.bp,
         working_groups.bp,
         measures.bp,
         planner.bp,
+        audit.bp,
+        integrity.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,10 +12,14 @@ from uuid import UUID
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from ideation.readmodels import asof, queries, tasks
+from ideation.readmodels import asof, audit, chain, queries, tasks
 from ideation.readmodels.projector import CatchUpResult, Projector
 from ideation.readmodels.views import (
     ActivityRow,
+    AuditPage,
+    AuditRow,
+    ChainHead,
+    ChainVerification,
     Dashboard,
     DecisionRow,
     DepartmentRow,
@@ -238,12 +242,151 @@ class ReadModels:
                 exclude_idea_id=exclude_idea_id,
             )
 
+    def chain_head(self) -> ChainHead:
+        """The hash chain's newest link with its position and event time (tamper evidence).
+
+        Print it on exports and reports: an auditor who keeps it outside the system can later
+        check with `verify_chain(expected=…)` that nothing up to it was changed.
+        """
+        with self._reading() as conn:
+            return chain.chain_head(conn)
+
+    def verify_chain(
+        self,
+        *,
+        expected: tuple[int, str] | None = None,
+        batch_size: int = chain.DEFAULT_BATCH_SIZE,
+        progress: chain.Progress | None = None,
+    ) -> ChainVerification:
+        """Recompute the hash chain from the event table; name the first position that differs.
+
+        `expected` is a kept (position, link hex) to compare the recomputed chain with;
+        `progress(position, head)` is called after every `batch_size` records.
+        See `chain.verify_chain`.
+
+        It first tries to chain what is new, but verifies the stored chain even if that
+        fails: a tampered store may be one the projector can no longer follow.
+        """
+        try:
+            self.catch_up_if_behind()
+        except Exception:  # the stored chain can still be verified; the error is logged
+            logger.exception("catching up before verifying the hash chain failed")
+        with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                return chain.verify_chain(
+                    conn,
+                    self.projector.recorder,
+                    expected=expected,
+                    batch_size=batch_size,
+                    progress=progress,
+                )
+
     def planner_as_of(self, moment: dt.datetime) -> PlannerAsOf:
         """The funnel and every idea as they were at `moment`, replayed from the events.
 
         Replays the whole log up to the moment (see `asof.planner_as_of` for the cost).
         """
         return asof.planner_as_of(self.projector, moment)
+
+    # -- audit log and decision register (readmodels/audit.py) ----------------------------
+
+    def audit_log(
+        self,
+        filters: audit.FilterInput = None,
+        *,
+        page: int = 1,
+        page_size: int = audit.DEFAULT_AUDIT_PAGE_SIZE,
+        newest_first: bool = False,
+    ) -> AuditPage:
+        """One page of every recorded event, in commit order (or newest first).
+
+        `filters` is an `audit.AuditFilter` or a mapping of its field names to raw values
+        (text from a form is checked; bad values raise `queries.InvalidQuery`).
+        """
+        checked = audit.audit_filter(filters)
+        with self._reading() as conn:
+            return audit.audit_page(
+                conn, checked, page=page, page_size=page_size, newest_first=newest_first
+            )
+
+    def decision_register(
+        self,
+        filters: audit.FilterInput = None,
+        *,
+        page: int = 1,
+        page_size: int = audit.DEFAULT_AUDIT_PAGE_SIZE,
+        newest_first: bool = False,
+    ) -> AuditPage:
+        """One page of decisions and recommendations (`audit.DECISION_EVENT_TYPES`)."""
+        checked = audit.audit_filter(filters, decisions=True)
+        with self._reading() as conn:
+            return audit.audit_page(
+                conn,
+                checked,
+                decisions=True,
+                page=page,
+                page_size=page_size,
+                newest_first=newest_first,
+            )
+
+    def iter_audit_log(
+        self,
+        filters: audit.FilterInput = None,
+        *,
+        newest_first: bool = False,
+        batch_size: int = audit.DEFAULT_BATCH_SIZE,
+    ) -> Iterator[AuditRow]:
+        """Every matching event, for an export: checked now, read lazily in batches.
+
+        The filters are checked before this returns (bad ones raise `InvalidQuery` at once);
+        the rows are read in batches of `batch_size`, each in its own short transaction, up
+        to the last position when this was called.
+        """
+        checked = audit.audit_filter(filters)
+        return self._stream(checked, False, newest_first, batch_size)
+
+    def iter_decision_register(
+        self,
+        filters: audit.FilterInput = None,
+        *,
+        newest_first: bool = False,
+        batch_size: int = audit.DEFAULT_BATCH_SIZE,
+    ) -> Iterator[AuditRow]:
+        """Every matching decision and recommendation, for an export (see `iter_audit_log`)."""
+        checked = audit.audit_filter(filters, decisions=True)
+        return self._stream(checked, True, newest_first, batch_size)
+
+    def _stream(
+        self, checked: audit.AuditFilter, decisions: bool, newest_first: bool, batch_size: int
+    ) -> Iterator[AuditRow]:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise queries.InvalidQuery("batch_size", "Die Stapelgröße muss ab 1 sein.")
+        if not isinstance(newest_first, bool):
+            raise queries.InvalidQuery("newest_first", "„newest_first“ muss ja oder nein sein.")
+        with self._reading() as conn:
+            upto = audit.last_position(conn)
+
+        def rows() -> Iterator[AuditRow]:
+            after: int | None = None
+            while True:
+                with self.engine.connect() as conn:
+                    batch = audit.audit_batch(
+                        conn,
+                        checked,
+                        decisions=decisions,
+                        after=after,
+                        upto=upto,
+                        newest_first=newest_first,
+                        limit=batch_size,
+                    )
+                yield from batch
+                if len(batch) < batch_size:
+                    return
+                after = batch[-1].position
+
+        return rows()
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:

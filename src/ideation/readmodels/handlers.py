@@ -86,7 +86,30 @@ def activity_row(position: int, event: Any) -> dict[str, Any]:
         "actor_department_id": actor.department_id if actor else None,
         "actor_role": actor.role if actor else None,
         "reason": reason,
+        "outcome": activity_outcome(kind, event),
+        "related_id": getattr(event, _RELATED_ID_FIELDS[kind], None)
+        if kind in _RELATED_ID_FIELDS
+        else None,
     }
+
+
+# Event type → the field naming the other object a decision refers to (rm_activity.related_id).
+_RELATED_ID_FIELDS = {
+    "Idea.MergedInto": "other_idea_id",
+    "Idea.Accepted": "measure_id",
+    "Idea.Recommended": "working_group_id",
+}
+
+
+def activity_outcome(kind: str, event: Any) -> str | None:
+    """What a decision decided where its type does not say it (rm_activity.outcome)."""
+    if kind == "Idea.Recommended":
+        return str(event.outcome)
+    if kind in ("Person.RoleGranted", "Person.RoleRevoked"):
+        return str(event.role)
+    if kind == "Idea.QuickWinOverridden":
+        return "quick_win" if event.quick_win else "no_quick_win"
+    return None
 
 
 # -- updating a row by id, with statements built once ---------------------------------

@@ -11,6 +11,7 @@ from eventsourcing.persistence import ApplicationRecorder, Mapper
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, Engine
 
+from ideation.readmodels.chain import extend_chain
 from ideation.readmodels.handlers import project_batch
 from ideation.readmodels.schema import ensure_schema, reset_read_models
 from ideation.readmodels.tables import PROJECTION_NAME, tracking
@@ -136,7 +137,9 @@ class Projector:
                 return None
             # Another projector may have applied part of the batch meanwhile: skip that part.
             fresh = [n for n in notifications if n.id > position]
-            project_batch(conn, ((n.id, self.mapper.to_domain_event(n)) for n in fresh))
+            events = [(n, self.mapper.to_domain_event(n)) for n in fresh]
+            project_batch(conn, ((n.id, event) for n, event in events))
+            extend_chain(conn, [(n, event.timestamp) for n, event in events])
             if fresh:
                 position = fresh[-1].id
                 conn.execute(

@@ -42,7 +42,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 # Bump whenever a table below changes: start-up then drops and rebuilds every read model
 # from the event log (our documented equivalent of a migration; the event store is untouched).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 # The tracking row of the one projection that maintains every table below.
 PROJECTION_NAME = "planner"
@@ -211,6 +211,23 @@ activity = Table(
     Column("actor_department_id", Uuid, nullable=True, index=True),
     Column("actor_role", String(30), nullable=True),
     Column("reason", Text, nullable=True),
+    # What a decision decided, where the event type alone does not say it: a recommendation's
+    # outcome, the role granted or revoked, "quick_win"/"no_quick_win" (audit register).
+    Column("outcome", String(30), nullable=True),
+    # The other object a decision names: the merge target, the accepted idea's measure, the
+    # recommending working group.
+    Column("related_id", Uuid, nullable=True),
+)
+
+# The hash chain over the stored event records (tamper evidence, readmodels/chain.py): one
+# link per record, in notification order, appended in the projector's batch transaction.
+chain = Table(
+    "rm_chain",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("link", String(64), nullable=False),  # SHA-256, hex
+    Column("record", String(64), nullable=False),  # SHA-256 of the record alone, hex
+    Column("occurred_at", UTCDateTime(), nullable=False),
 )
 
 # Tables that hold projected state (everything but the bookkeeping tables).

@@ -411,3 +411,43 @@ class AuditPage:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest link of the hash chain: what an auditor keeps outside the system.
+
+    `position` is the notification id of the last chained record (0 and the genesis value
+    while nothing is stored), `link` its SHA-256 in hex, `occurred_at` its event's UTC time.
+    """
+
+    position: int
+    link: str
+    occurred_at: dt.datetime | None
+    length: int  # how many records are chained
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first position where the event table and the stored chain disagree.
+
+    `kind`: "changed", "removed", "inserted", "moved" or "chain" (the stored link itself was
+    altered); `other_position` names the related position where one is known (where a moved
+    record was chained, or where a displaced one stands now).
+    """
+
+    position: int
+    kind: str
+    other_position: int | None
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    """What recomputing the hash chain found."""
+
+    intact: bool
+    checked: int  # records whose links were recomputed and matched
+    head: ChainHead
+    first_break: ChainBreak | None
+    expected: tuple[int, str] | None = None  # a kept (position, link) to compare with
+    expected_matches: bool | None = None  # None: not asked, or not reached before a break

@@ -168,3 +168,14 @@ class ReactivatePersonForm(PersonActionForm):
     """Let a person act again."""
 
     field_prefix = "reactivate"
+
+
+class ErasePersonForm(PersonActionForm):
+    """Erase a person's personal data for good (GDPR Art. 17), with a reason."""
+
+    field_prefix = "erase"
+
+    reason = TextAreaField(
+        _l("Begründung"),
+        validators=[DataRequired(_l("Bitte eine Begründung für die Löschung angeben."))],
+    )

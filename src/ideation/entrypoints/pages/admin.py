@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +21,7 @@ from ideation.entrypoints.forms import (
     DeactivatePersonForm,
     EditDepartmentForm,
     EditPersonForm,
+    ErasePersonForm,
     GrantRoleForm,
     ReactivatePersonForm,
     RevokeRoleForm,
@@ -227,6 +229,7 @@ def _person_page(shown: Any, form: EditPersonForm, **forms: FlaskForm) -> str:
         revoke_form=forms.get("revoke_form") or RevokeRoleForm(data=version),
         deactivate_form=forms.get("deactivate_form") or DeactivatePersonForm(data=version),
         reactivate_form=forms.get("reactivate_form") or ReactivatePersonForm(data=version),
+        erase_form=forms.get("erase_form") or ErasePersonForm(data=version),
     )
 
 
@@ -304,4 +307,51 @@ def reactivate(person_id: UUID) -> Page:
             current_user.person_id, person_id, f.version.data
         ),
         _("Person reaktiviert."),
+    )
+
+
+# -- erasure and subject access (GDPR; docs/privacy.md) ------------------------------------
+
+
+@bp.post("/personen/<uuid:person_id>/loeschen")
+def erase(person_id: UUID) -> Page:
+    """Erase a person's personal data for good, with a reason; their history stays."""
+    form = ErasePersonForm()
+
+    def act(planner: Any, f: ErasePersonForm) -> None:
+        report = planner.erase_person(
+            current_user.person_id, person_id, f.reason.data, f.version.data
+        )
+        if not report.storage_scrubbed:
+            flash(
+                _(
+                    "Die Datenbankdateien konnten noch nicht bereinigt werden. Bitte die "
+                    "Löschung später noch einmal auslösen (ideation people erase)."
+                ),
+                "error",
+            )
+
+    return _person_action(
+        person_id,
+        form,
+        "erase_form",
+        act,
+        _("Personendaten gelöscht. Die Person erscheint jetzt als „gelöschte Person“."),
+    )
+
+
+@bp.get("/personen/<uuid:person_id>/auskunft.json")
+def subject_access(person_id: UUID) -> Response:
+    """Download everything the planner stores about a person as JSON (Art. 15 DSGVO)."""
+    try:
+        document = _planner().subject_access(person_id, requested_by=current_user.person_id)
+    except NotFound:
+        abort(404)
+    return Response(
+        json.dumps(document, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="auskunft-{person_id}.json"',
+            "Cache-Control": "no-store",
+        },
     )

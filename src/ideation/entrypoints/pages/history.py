@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -82,6 +82,7 @@ class Detail:
     label: str
     text: str
     url: str | None = None
+    key: str = ""  # the event field it shows
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def timeline(idea_id: UUID) -> Page:
     return render_template(
         "history/timeline.html",
         idea=idea,
-        steps=[_step(idea_id, e) for e in shown],
+        steps=[prepare_step(idea_id, e) for e in shown],
         total=len(entries),
         kinds=HISTORY_KINDS,
         kind=kind,
@@ -225,7 +226,7 @@ def compare(idea_id: UUID) -> Page:
                 error = localized(problem.message)
             else:
                 diffs = [
-                    _field_diff(c.field, _as_text(c.field, c.old), _as_text(c.field, c.new))
+                    _field_diff(c.field, value_text(c.field, c.old), value_text(c.field, c.new))
                     for c in changes
                 ]
     return render_template(
@@ -250,7 +251,8 @@ def _compare_form(idea_id: UUID, entries: list[HistoryEntry], formdata: Any) -> 
 # -- preparing entries ----------------------------------------------------------------------
 
 
-def _step(idea_id: UUID, entry: HistoryEntry) -> Step:
+def prepare_step(idea_id: UUID, entry: HistoryEntry) -> Step:
+    """A history entry with names, labels, details and word diffs, as the timeline shows it."""
     if entry.aggregate_type == "Idea" and entry.aggregate_id == idea_id:
         after = url_for("history.as_of", idea_id=idea_id, version=entry.version)
     else:
@@ -277,7 +279,7 @@ def _details(entry: HistoryEntry) -> list[Detail]:
         if key in hidden or value is None or value == "" or value == []:
             continue
         label = EVENT_DETAIL_LABELS.get((entry.event_type, key), label)
-        shown.append(_detail(key, str(label), value))
+        shown.append(replace(_detail(key, str(label), value), key=key))
     return shown
 
 
@@ -315,7 +317,7 @@ def _idea_title(idea_id: UUID) -> str:
         return "–"
 
 
-def _as_text(field: str, value: Any) -> str:
+def value_text(field: str, value: Any) -> str:
     """A compared field's value as a person reads it (names for ids, labels for codes)."""
     if value is None or value == "" or value == []:
         return ""
