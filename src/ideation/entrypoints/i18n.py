@@ -34,16 +34,6 @@ def format_date_local(day: dt.date | dt.datetime | None) -> str:
     return format_date(day, "dd.MM.yyyy" if select_locale() == "de" else "medium")
 
 
-def parse_day(text: str) -> dt.date | None:
-    """A day as a date field sends it (2026-03-04) or as people type it (4.3.2026)."""
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last moment of a day in Europe/Berlin: everything that happened on it counts."""
     return dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(TIMEZONE))

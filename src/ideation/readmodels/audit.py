@@ -33,7 +33,7 @@ from ideation.domain.installation import Installation
 from ideation.domain.measure import Measure
 from ideation.domain.person import Person
 from ideation.domain.working_group import WorkingGroup
-from ideation.readmodels.queries import InvalidQuery, check_page
+from ideation.readmodels.queries import InvalidQuery, check_page, parse_day
 from ideation.readmodels.tables import activity, departments, ideas, measures, working_groups
 from ideation.readmodels.tasks import AGGREGATE_TYPES
 from ideation.readmodels.views import AuditPage, AuditRow
@@ -188,12 +188,9 @@ def _date(field: str, value: Any) -> dt.date | None:
         raise InvalidQuery(field, _bad_date(field, value.isoformat()))
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(value, pattern).date()
-            except ValueError:
-                continue
+    day = parse_day(value) if isinstance(value, str) else None
+    if day is not None:
+        return day
     raise InvalidQuery(field, _bad_date(field, str(value)))
 
 

@@ -63,6 +63,8 @@ IDEA_STATUSES = tuple(s.value for s in IdeaStatus)
 MEASURE_STATUSES = tuple(s.value for s in MeasureStatus)
 
 DEFAULT_PAGE_SIZE = 20
+# How a day may be written: as a date field sends it, or as people in Germany type it.
+DAY_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 MAX_PAGE_SIZE = 100
 
 # Sort key → (German name for messages, default direction).
@@ -97,6 +99,16 @@ class InvalidQuery(ValueError):
 
 
 # -- ideas -------------------------------------------------------------------------
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A day written as 2026-03-04 or 4.3.2026; None if it is neither."""
+    for pattern in DAY_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def list_ideas(

@@ -8,6 +8,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ideation.entrypoints.forms import ActionForm, MultiCheckboxField
+from ideation.readmodels.queries import DAY_FORMATS
 
 REASON_REQUIRED = _l("Bitte eine Begründung angeben.")
 MEETING_FORMAT_CHOICES = [
@@ -75,7 +76,7 @@ class RecordMeetingForm(GroupActionForm):
 
     held_on = DateField(
         _l("Sitzungsdatum"),
-        format=["%Y-%m-%d", "%d.%m.%Y"],
+        format=list(DAY_FORMATS),
         validators=[InputRequired(_l("Bitte das Sitzungsdatum angeben."))],
         invalid_value_message=_l("Bitte ein gültiges Datum angeben, z. B. 04.05.2026."),
     )

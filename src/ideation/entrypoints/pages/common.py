@@ -59,6 +59,28 @@ def department_name(department_id: UUID | None, short: bool = False) -> str:
     return row.short_name if short else row.name
 
 
+def working_group_names() -> dict[UUID, str]:
+    """Working group id → name, from the read model, once per request."""
+    if "working_group_names" not in g:
+        g.working_group_names = {
+            row.id: row.name for row in planner().read_models.list_working_groups()
+        }
+    return g.working_group_names
+
+
+def working_group_name(group_id: UUID | None) -> str:
+    """A working group's name; "–" when there is none."""
+    return working_group_names().get(group_id, "–") if group_id else "–"
+
+
+def idea_title(idea_id: UUID, missing: str = "–") -> str:
+    """An idea's current title (for links to other ideas); `missing` if there is none."""
+    try:
+        return str(planner().get_idea(idea_id).title)
+    except NotFound:
+        return missing
+
+
 def prefetch_people(person_ids: Iterable[UUID | None]) -> None:
     """Load the display names of many people with one query before a page lists them."""
     cache = g.setdefault("person_names", {})

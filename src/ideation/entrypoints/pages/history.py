@@ -18,7 +18,7 @@ from ideation.application.history import HISTORY_KINDS
 from ideation.application.views import HistoryEntry
 from ideation.entrypoints.forms import ROLE_LABELS
 from ideation.entrypoints.forms.ideas import AsOfForm, CompareVersionsForm
-from ideation.entrypoints.i18n import end_of_day, format_date_local, localized, parse_day
+from ideation.entrypoints.i18n import end_of_day, format_date_local, localized
 from ideation.entrypoints.labels import (
     display_value,
     field_label,
@@ -30,10 +30,13 @@ from ideation.entrypoints.pages.common import (
     Page,
     department_name,
     found,
+    idea_title,
     person_name,
     planner,
     prefetch_people,
+    working_group_name,
 )
+from ideation.readmodels.queries import parse_day
 
 bp = Blueprint("history", __name__, url_prefix="/ideas/<uuid:idea_id>/history")
 
@@ -287,10 +290,10 @@ def _detail(key: str, label: str, value: Any) -> Detail:
     if key in ("department_id", "owner_department_id"):
         return Detail(label, department_name(value))
     if key == "working_group_id":
-        name = _group_name(value)
+        name = working_group_name(value)
         return Detail(label, name, url_for("working_groups.detail", group_id=value))
     if key == "other_idea_id":
-        title = _idea_title(value)
+        title = idea_title(value)
         return Detail(label, title, url_for("ideas.detail", idea_id=value))
     if key == "quick_win":
         return Detail(label, _("ja") if value else _("nein"))
@@ -301,20 +304,6 @@ def _detail(key: str, label: str, value: Any) -> Detail:
     if isinstance(value, dt.date):
         return Detail(label, format_date_local(value))
     return Detail(label, display_value(value))
-
-
-def _group_name(group_id: UUID) -> str:
-    try:
-        return str(planner().get_working_group(group_id).name)
-    except NotFound:
-        return "–"
-
-
-def _idea_title(idea_id: UUID) -> str:
-    try:
-        return str(planner().get_idea(idea_id).title)
-    except NotFound:
-        return "–"
 
 
 def value_text(field: str, value: Any) -> str:
@@ -336,13 +325,13 @@ def value_text(field: str, value: Any) -> str:
     if field == "supporting_departments":
         return ", ".join(department_name(d) for d in value)
     if field == "working_group_id":
-        return _group_name(value)
+        return working_group_name(value)
     if field == "recommendation":
         return f"{recommendation_label(value['outcome'])}: {value['reasoning']}"
     if field == "measure_id":
         return _("Maßnahme geplant")
     if field == "merged_into":
-        return _idea_title(value)
+        return idea_title(value)
     return display_value(value)
 
 

@@ -19,7 +19,7 @@ from ideation.entrypoints.charts import (
 )
 from ideation.entrypoints.i18n import SUPPORTED_LOCALES, TIMEZONE, localized
 from ideation.entrypoints.labels import stage_label
-from ideation.entrypoints.pages.common import planner, prefetch_people
+from ideation.entrypoints.pages.common import planner, prefetch_people, working_group_names
 from ideation.entrypoints.redirects import safe_next
 from ideation.readmodels.tasks import WORK_AGGREGATE_TYPES
 from ideation.readmodels.views import ActivityRow
@@ -83,7 +83,7 @@ def index() -> str:
         + [d.actor_person_id for d in tasks.latest_decisions.items]
     )
     group_names = (
-        {g.id: g.name for g in reads.list_working_groups()}
+        working_group_names()
         if tasks.group_ids or tasks.awaiting_decision or tasks.blocked_measures
         else {}
     )

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -38,6 +38,7 @@ from ideation.entrypoints.pages.common import (
     found,
     planner,
     run_command,
+    working_group_names,
 )
 from ideation.readmodels.queries import InvalidQuery
 
@@ -82,15 +83,6 @@ def today() -> dt.date:
     return now.astimezone(ZoneInfo(TIMEZONE)).date()
 
 
-def group_names() -> dict[UUID, str]:
-    """Working group id → name (in the read model's German name order), once per request."""
-    if "working_group_names" not in g:
-        g.working_group_names = {
-            row.id: row.name for row in planner().read_models.list_working_groups()
-        }
-    return g.working_group_names
-
-
 # -- the list --------------------------------------------------------------------------
 
 
@@ -98,7 +90,10 @@ def group_names() -> dict[UUID, str]:
 def index() -> Page:
     """All Maßnahmen, filtered by stand, quick win, block, working group and department."""
     form = FilterMeasuresForm(formdata=request.args)
-    form.group.choices = [("", _("alle")), *((str(i), name) for i, name in group_names().items())]
+    form.group.choices = [
+        ("", _("alle")),
+        *((str(i), name) for i, name in working_group_names().items()),
+    ]
     form.department.choices = department_choices(empty=_("alle"))
     args = request.args
     filters: dict[str, Any] = {
@@ -128,7 +123,7 @@ def index() -> Page:
         filtered=filtered,
         error=None,
         today=today(),
-        group_names=group_names(),
+        group_names=working_group_names(),
     )
 
 
@@ -159,7 +154,7 @@ def _page(measure_id: UUID, failed: tuple[str, MeasureActionForm] | None = None)
         measure=measure,
         forms=forms,
         milestones=_milestones(measure.milestones, day),
-        group_name=group_names().get(measure.working_group_id, "–"),
+        group_name=working_group_names().get(measure.working_group_id, "–"),
         today=day,
     )
 

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ideation.application.errors import NotFound
 from ideation.entrypoints.forms.groups import (
     AddWorkingGroupMemberForm,
     DissolveWorkingGroupForm,
@@ -26,6 +25,7 @@ from ideation.entrypoints.pages.common import (
     department_name,
     form_status,
     found,
+    idea_title,
     person_name,
     planner,
     prefetch_people,
@@ -177,7 +177,7 @@ def _group_page(
     for meeting in meetings:
         for idea_id in meeting["idea_ids"]:
             if idea_id not in titles:
-                titles[idea_id] = _idea_title(idea_id)
+                titles[idea_id] = idea_title(idea_id, _("Idee nicht gefunden"))
 
     page = render_template(
         "working_groups/detail.html",
@@ -198,13 +198,6 @@ def _group_page(
 def _meeting_order(item: tuple[int, dict[str, Any]]) -> tuple[Any, int]:
     index, meeting = item
     return meeting["held_on"], index
-
-
-def _idea_title(idea_id: UUID) -> str:
-    try:
-        return planner().get_idea(idea_id).title
-    except NotFound:
-        return _("Idee nicht gefunden")
 
 
 def _group_action(group_id: UUID, name: str, command: Callable[[Any, Any], Any], done: str) -> Page:
