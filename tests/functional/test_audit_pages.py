@@ -293,7 +293,8 @@ def test_the_csv_export_holds_exactly_the_rows_of_the_filtered_view(
     assert body.startswith("\ufeff# Prüfprotokoll (ideation); exportiert am ")
     comment, rest = body[1:].split("\r\n", 1)
     assert "Filter: date_from=2030-03-01 role=group_member" in comment
-    assert ("Kettenkopf: " in comment) == hasattr(planner.read_models, "chain_head")
+    head = planner.read_models.chain_head()
+    assert f"Kettenkopf: {head.position} {head.link} " in comment
     table = list(csv.DictReader(io.StringIO(rest)))
     assert list(table[0]) == list(COLUMNS)
     assert [int(r["position"]) for r in table] == numbers(page)

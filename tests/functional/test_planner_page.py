@@ -87,6 +87,8 @@ def test_the_auditor_sees_ideas_measures_and_roles_as_they_were_that_day(
     accepted = text_of(client.get(f"/planner/as-of?date={typed}").text)
     assert "Geplant" in accepted  # the measure exists now
     assert f"{berta}, Smart-City-Koordination aktiv" in accepted
+    head = story.app.read_models.chain_head()
+    assert f"Kettenkopf: Position {head.position}, SHA-256 {head.link}" in text
     assert event_count(story.app) == before  # looking changes nothing
 
 

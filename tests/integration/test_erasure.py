@@ -275,6 +275,9 @@ def test_the_subject_access_export_lists_everything_that_references_the_person(
     document = app.subject_access(cast.member)
 
     json.dumps(document)  # plain JSON data
+    head = app.read_models.chain_head()
+    assert document["chain_head"]["position"] == head.position
+    assert document["chain_head"]["link"] == head.link
     assert document["person"] | {"id": None, "department_id": None} == {
         "id": None,
         "display_name": NAME,

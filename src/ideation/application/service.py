@@ -475,13 +475,22 @@ class IdeationApplication(Application[UUID]):
         log_security_event(
             "person.access_exported", person_id=person_id, by=requested_by, events=len(found)
         )
-        return subject_access_document(
+        document = subject_access_document(
             person=view,
             department_name=department_name,
             account=account,
             found=found,
             created_at=self._now(),
         )
+        # Like every export, it names the chain head the auditor can check it against.
+        if self.read_models is not None:
+            head = self.read_models.chain_head()
+            document["chain_head"] = {
+                "position": head.position,
+                "link": head.link,
+                "occurred_at": head.occurred_at.isoformat() if head.occurred_at else None,
+            }
+        return document
 
     def find_person(self, identifier: str) -> UUID:
         """The person named by an id, an e-mail address or a username (for the command line)."""

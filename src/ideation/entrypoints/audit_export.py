@@ -95,18 +95,9 @@ class ExportNames:
 
 
 def chain_head_line(read_models: Any) -> str:
-    """ "Kettenkopf: <position> <hash> <time>" of the hash chain, or "" without one.
-
-    The hash chain's read model offers `chain_head()` (position, link and the time of its
-    event); a planner without it exports without the line.
-    """
-    if not hasattr(read_models, "chain_head"):
-        return ""
+    """ "Kettenkopf: <position> <hash> <UTC time>" of the hash chain, for export headers."""
     head = read_models.chain_head()
-    if head is None:
-        return ""
-    moment = getattr(head, "occurred_at", None) or getattr(head, "time", None)
-    when = moment.astimezone(dt.UTC).isoformat() if isinstance(moment, dt.datetime) else "–"
+    when = head.occurred_at.astimezone(dt.UTC).isoformat() if head.occurred_at else "–"
     return f"Kettenkopf: {head.position} {head.link} {when}"
 
 

@@ -258,7 +258,7 @@ def _export(kind: Kind, extension: str) -> Response:
 
 
 def _chain_head_line() -> str:
-    """ "Kettenkopf: <position> <hash> <time>" for export headers ("" without a hash chain)."""
+    """ "Kettenkopf: <position> <hash> <time>" for export headers."""
     return audit_export.chain_head_line(planner().read_models)
 
 

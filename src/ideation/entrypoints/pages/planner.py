@@ -10,8 +10,10 @@ from flask_login import current_user
 
 from ideation.application.security_log import log_security_event
 from ideation.entrypoints.forms.ideas import AsOfForm
-from ideation.entrypoints.i18n import end_of_day, format_date_local, parse_day
+from ideation.entrypoints.i18n import end_of_day, format_date_local
+from ideation.entrypoints.integrity_cli import format_chain_head
 from ideation.entrypoints.pages.common import Page, planner, prefetch_people
+from ideation.readmodels.queries import parse_day
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
 
@@ -53,4 +55,5 @@ def as_of() -> Page:
         then=then,
         caption=_("Stand am %(day)s (Tagesende)", day=format_date_local(day)),
         end=end_of_day(day),
+        chain_head=format_chain_head(planner().read_models.chain_head()),
     ), 200
