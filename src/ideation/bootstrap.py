@@ -15,6 +15,7 @@ from ideation.config import Settings
 from ideation.directory.accounts import AccountStore
 from ideation.directory.passwords import Passwords
 from ideation.directory.people import PeopleDirectory
+from ideation.directory.tokens import TokenStore
 from ideation.domain.clock import Clock
 from ideation.eventstore.immutability import protect_event_tables
 from ideation.eventstore.settings import StorageSettings, storage_settings
@@ -137,6 +138,8 @@ def _build(
     directory.create_schema()
     accounts = AccountStore(engine)
     accounts.create_schema()
+    tokens = TokenStore(engine)
+    tokens.create_schema()
     derived = {**storage.eventsourcing_env, **(event_store_options or {})}
     # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
     # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
@@ -148,6 +151,7 @@ def _build(
         env,
         directory=directory,
         accounts=accounts,
+        tokens=tokens,
         passwords=Passwords(cheap=settings.fast_password_hashing),
         clock=clock,
     )

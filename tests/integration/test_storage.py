@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
 
@@ -87,6 +88,62 @@ def test_a_stored_version_1_comment_still_loads_after_the_upcast(
     (comment_entry,) = [e for e in app.idea_history(idea_id) if e.label == "Kommentar"]
     assert comment_entry.details["reply_to"] is None
     assert comment_entry.actor_person_id == cast.other_member
+
+
+def test_an_idea_stored_before_origin_existed_loads_from_its_event_and_its_snapshot(
+    app: IdeationApplication, cast: Cast
+) -> None:
+    # Write Idea.Submitted exactly as version 1 stored it: no origin, no class_version.
+    from uuid import uuid4
+
+    from ideation.domain.idea import Idea
+
+    actor = Actor(person_id=cast.member, department_id=cast.citizens, role="member")
+    idea = Idea.submit(
+        id=uuid4(),
+        title="Aus der Zeit vor der Herkunft",
+        summary="Alt",
+        description="",
+        themes=[],
+        department_id=cast.citizens,
+        actor=actor,
+    )
+    (submitted,) = idea.collect_events()
+    current = app.mapper.to_stored_event(submitted)
+    state = app.mapper.transcoder.decode(current.state)
+    assert state.pop("class_version") == 2
+    del state["origin"]
+    app.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=current.originator_id,
+                originator_version=1,
+                topic=current.topic,
+                state=app.mapper.transcoder.encode(state),
+            )
+        ]
+    )
+    assert app.get_idea(idea.id).origin == ""
+
+    # A snapshot taken by version 1 of the Idea class has no origin either.
+    snapshot = app.mapper.to_stored_event(Snapshot.take(app.repository.get(idea.id)))
+    snap_state = app.mapper.transcoder.decode(snapshot.state)
+    assert snap_state["state"].pop("origin") == ""
+    assert snap_state["state"].pop("class_version") == 2
+    app.snapshots.recorder.insert_events(
+        [
+            StoredEvent(
+                originator_id=snapshot.originator_id,
+                originator_version=1,
+                topic=snapshot.topic,
+                state=app.mapper.transcoder.encode(snap_state),
+            )
+        ]
+    )
+    app.comment_on_idea(cast.other_member, idea.id, 1, "Nach dem alten Schnappschuss")
+    assert [s.originator_version for s in app.snapshots.get(idea.id)] == [1]
+    view = app.get_idea(idea.id)
+    assert (view.origin, view.version, view.title) == ("", 2, "Aus der Zeit vor der Herkunft")
 
 
 def test_dates_survive_the_round_trip_through_the_store(backend: Backend) -> None:

@@ -37,6 +37,7 @@ from ideation.application.privacy import (
     subject_access_document,
 )
 from ideation.application.security_log import log_security_event, pseudonym
+from ideation.application.tokens import TokenCommands
 from ideation.application.transcodings import ActorAsDict, DateAsISO
 from ideation.application.views import (
     CommentView,
@@ -56,6 +57,7 @@ from ideation.directory.people import (
     PeopleDirectory,
     PersonRecord,
 )
+from ideation.directory.tokens import TokenStore
 from ideation.domain.actor import ROLE_LABELS, SYSTEM_ACTOR, SYSTEM_PERSON_ID, Actor, Role
 from ideation.domain.base import PlannerAggregate, check_reason, check_text
 from ideation.domain.clock import Clock, using_clock
@@ -139,7 +141,7 @@ class AlreadyInitialised(ApplicationError):
     code = "already_initialised"
 
 
-class IdeationApplication(Application[UUID]):
+class IdeationApplication(TokenCommands, Application[UUID]):
     """The planner's application service: commands return ids, queries return plain data."""
 
     name = "ideation"
@@ -157,12 +159,14 @@ class IdeationApplication(Application[UUID]):
         *,
         directory: PeopleDirectory,
         accounts: AccountStore | None = None,
+        tokens: TokenStore | None = None,
         passwords: Passwords | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__(env)
         self.directory = directory
         self.accounts = accounts or AccountStore(directory.engine)
+        self.tokens = tokens or TokenStore(directory.engine)
         self.passwords = passwords or Passwords()
         self.clock = clock
         self.read_models: ReadModels | None = None
@@ -437,7 +441,8 @@ class IdeationApplication(Application[UUID]):
                     current = self._load(Person, person_id)
                     raise self._conflict(person_id, before, current.version) from None
                 recorded = person.version - before
-            # Account first: on PostgreSQL its row refers to the directory row.
+            # Tokens and account first: on PostgreSQL their rows refer to the directory row.
+            self.tokens.remove_all(person_id)
             account_removed = self.accounts.remove(person_id)
             entry_removed = self.directory.erase(person_id)
             scrubbed = self.directory.scrub()
@@ -695,8 +700,13 @@ class IdeationApplication(Application[UUID]):
         description: str = "",
         themes: Sequence[str] = (),
         idempotency_key: str | None = None,
+        origin: str = "",
     ) -> UUID:
-        """Submit an idea for the actor's department; the same key twice gives the same idea."""
+        """Submit an idea for the actor's department; the same key twice gives the same idea.
+
+        `origin` says where the idea came from (an exchange format, a political round,
+        another system's reference); it is optional.
+        """
         idea_id = self._idea_id_for(actor_id, idempotency_key)
         with self._storage():
             person = self._active_person(actor_id)
@@ -709,6 +719,7 @@ class IdeationApplication(Application[UUID]):
                     description=description,
                     themes=list(themes),
                     department_id=person.department_id,
+                    origin=origin,
                     actor=actor,
                 )
             try:
@@ -1600,6 +1611,7 @@ class IdeationApplication(Application[UUID]):
             title=idea.title,
             summary=idea.summary,
             description=idea.description,
+            origin=idea.origin,
             themes=tuple(idea.themes),
             department_id=idea.department_id,
             submitted_by=idea.submitted_by,

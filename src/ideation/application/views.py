@@ -75,6 +75,8 @@ class IdeaView:
     decision_reason: str
     submitted_at: dt.datetime
     updated_at: dt.datetime
+    # Where the idea came from (free text, optional; Submitted v2).
+    origin: str = ""
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ REVISABLE_FIELDS: dict[str, tuple[str, int, int]] = {
 }
 MAX_THEME_LENGTH = 60
 MAX_COMMENT_LENGTH = 5000
+MAX_ORIGIN_LENGTH = 200
 
 
 def comment_id(idea_id: UUID, index: int) -> UUID:
@@ -127,6 +128,12 @@ class Idea(PlannerAggregate):
     """A project idea proposed by a department (Projektidee)."""
 
     error_prefix = "idea"
+    # Snapshots: version 2 added `origin`.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        state["origin"] = ""
 
     @classmethod
     def submit(
@@ -139,6 +146,7 @@ class Idea(PlannerAggregate):
         themes: list[str],
         department_id: UUID,
         actor: Actor,
+        origin: str = "",
     ) -> Idea:
         """Check the content and create a submitted idea."""
         return cls(
@@ -148,10 +156,27 @@ class Idea(PlannerAggregate):
             description=check_idea_field("description", description),
             themes=check_idea_field("themes", themes),
             department_id=department_id,
+            origin=check_optional_text("origin", origin, "Herkunft", max_length=MAX_ORIGIN_LENGTH),
             actor=actor,
         )
 
-    @event("Submitted")
+    class Submitted(PlannerAggregate.Created):
+        """Version 2 added `origin` (where the idea came from); v1 events had none."""
+
+        class_version = 2
+        title: str
+        summary: str
+        description: str
+        themes: list[str]
+        department_id: UUID
+        origin: str
+        actor: Actor
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["origin"] = ""
+
+    @event(Submitted)
     def __init__(
         self,
         id: UUID,  # noqa: A002
@@ -160,6 +185,7 @@ class Idea(PlannerAggregate):
         description: str,
         themes: list[str],
         department_id: UUID,
+        origin: str,
         actor: Actor,
     ) -> None:
         self.title = title
@@ -167,6 +193,8 @@ class Idea(PlannerAggregate):
         self.description = description
         self.themes = list(themes)
         self.department_id = department_id
+        # Where the idea came from: an exchange format, a political round, another system.
+        self.origin = origin
         self.submitted_by = actor.person_id
         self.status = IdeaStatus.SUBMITTED.value
         self.supporting_departments: list[UUID] = []

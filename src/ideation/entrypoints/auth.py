@@ -15,6 +15,7 @@ from flask_login import AnonymousUserMixin, current_user, logout_user
 from werkzeug.wrappers import Response
 
 from ideation.application.security_log import log_security_event
+from ideation.entrypoints.api.errors import API_ROOT
 from ideation.entrypoints.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -95,6 +96,8 @@ def role_required(role: str) -> Callable[[View], View]:
 
 def require_sign_in() -> Response | None:
     """Send anonymous visitors to the login page; end sessions past their absolute lifetime."""
+    if request.path.startswith(API_ROOT):
+        return None  # the API authenticates by bearer token; a cookie never counts there
     if current_user.is_authenticated:
         started = session.get("signed_in_at", 0)
         if time.time() - started > ABSOLUTE_LIFETIME_SECONDS:

@@ -10,6 +10,7 @@ from flask import Flask
 
 from ideation.bootstrap import build_application
 from ideation.config import Settings
+from ideation.entrypoints.api import register_api
 from ideation.entrypoints.auth import register_auth
 from ideation.entrypoints.demo import has_demo_passwords
 from ideation.entrypoints.extensions import babel, csrf, limiter
@@ -94,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_auth(app)
     register_security(app)
     errors.register_error_pages(app)
+    register_api(app)
     for blueprint in (
         main.bp,
         legal.bp,

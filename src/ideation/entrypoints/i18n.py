@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, gettext
 
 DEFAULT_LOCALE = "de"
@@ -15,7 +15,9 @@ TIMEZONE = "Europe/Berlin"
 
 
 def select_locale() -> str:
-    """The session's chosen language, else German."""
+    """The session's chosen language, else German; the API follows Accept-Language."""
+    if has_request_context() and request.path.startswith("/api/"):
+        return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
     locale = session.get("locale")
     return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
 

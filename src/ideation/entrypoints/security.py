@@ -60,7 +60,7 @@ class PageSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session that leaves the cookie alone on background requests."""
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
-        if request.endpoint in BACKGROUND_ENDPOINTS:
+        if request.endpoint in BACKGROUND_ENDPOINTS or request.path.startswith("/api/"):
             return False
         return super().should_set_cookie(app, session)
 

@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.engine import Connection, Engine
@@ -25,6 +26,7 @@ from ideation.readmodels.views import (
     DepartmentRow,
     Funnel,
     IdeaPage,
+    IdeaRow,
     MeasureRow,
     MyTasks,
     PersonRow,
@@ -104,6 +106,17 @@ class ReadModels:
                 page=page,
                 page_size=page_size,
             )
+
+    def ideas_after(
+        self,
+        *,
+        after: tuple[dt.datetime, UUID] | None = None,
+        limit: int = 50,
+        **filters: Any,
+    ) -> list[IdeaRow]:
+        """Ideas in submission order after a cursor key; see `queries.ideas_after`."""
+        with self._reading() as conn:
+            return queries.ideas_after(conn, after=after, limit=limit, **filters)
 
     def search_ideas(
         self, text: str, *, page: int = 1, page_size: int = queries.DEFAULT_PAGE_SIZE

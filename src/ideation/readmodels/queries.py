@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.engine import Connection, Row
 
 from ideation.domain.idea import IDEA_STATUS_LABELS, IdeaStatus
@@ -825,3 +825,47 @@ def list_people(conn: Connection) -> list[PersonRow]:
 def count_active_admins(conn: Connection) -> int:
     """How many active people hold the admin role."""
     return sum(1 for person in list_people(conn) if person.active and "admin" in person.roles)
+
+
+def ideas_after(
+    conn: Connection,
+    *,
+    after: tuple[dt.datetime, UUID] | None,
+    limit: int,
+    status: str | Sequence[str] | None = None,
+    stage: str | Sequence[str] | None = None,
+    department_id: UUID | str | None = None,
+    quick_win: bool | None = None,
+    working_group_id: UUID | str | None = None,
+    text: str | None = None,
+) -> list[IdeaRow]:
+    """Up to `limit` ideas in submission order after the key (submitted_at, id) of the last one.
+
+    A key set cursor: ideas submitted meanwhile come at the end, so paging never skips or
+    repeats one. The filters are those of `list_ideas`; `text` keeps the matches only.
+    """
+    conditions = _idea_conditions(
+        status=status,
+        stage=stage,
+        department_id=department_id,
+        theme=None,
+        quick_win=quick_win,
+        working_group_id=working_group_id,
+    )
+    if text is not None and text.strip():
+        conditions.append(ideas.c.id.in_(matching_idea_ids(conn, text)))
+    if after is not None:
+        moment, last_id = after
+        conditions.append(
+            or_(
+                ideas.c.submitted_at > moment,
+                and_(ideas.c.submitted_at == moment, ideas.c.id > last_id),
+            )
+        )
+    query = (
+        select(ideas)
+        .where(*conditions)
+        .order_by(ideas.c.submitted_at, ideas.c.id)
+        .limit(max(1, min(limit, 1000)))
+    )
+    return idea_rows(conn, list(conn.execute(query)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -15,6 +15,7 @@ from ideation.application.errors import (
     PermissionDenied,
     StorageBusy,
 )
+from ideation.entrypoints.api.errors import http_json_error, is_api_request
 from ideation.entrypoints.i18n import localized_error
 
 logger = logging.getLogger(__name__)
@@ -82,10 +83,23 @@ def register_error_pages(app: Flask) -> None:
         return page, status, {"Retry-After": "5"}
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+        if is_api_request():
+            return http_json_error(error.code or 500, _retry_after(error))
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> tuple[str, int]:
+    def unexpected(error: Exception) -> tuple[str, int] | Response:
         logger.exception("unexpected error", exc_info=error)
+        if is_api_request():
+            return http_json_error(InternalServerError.code)
         return render_error(InternalServerError.code)
+
+
+def _retry_after(error: HTTPException) -> dict[str, str]:
+    """Retry-After for a 429 from the rate limiter (seconds until its window ends)."""
+    if error.code != 429:
+        return {}
+    limit = getattr(error, "limit", None)
+    seconds = getattr(getattr(limit, "limit", None), "get_expiry", lambda: 60)()
+    return {"Retry-After": str(int(seconds))}
