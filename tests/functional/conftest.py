@@ -22,6 +22,8 @@ def web_app(tmp_path: Path) -> Flask:
         {
             "IDEATION_INSTANCE_PATH": str(tmp_path / "instance"),
             "IDEATION_PASSWORD_HASHING": "fast-for-tests",
+            # The API's per-address limit is tested on its own (test_api_errors).
+            "API_RATE_LIMIT": "100000 per minute",
         }
     )
 
@@ -69,3 +71,60 @@ def member_client(client: FlaskClient, cast: Cast) -> FlaskClient:
     """A client signed in as the member Tim."""
     assert sign_in(client, "tim").status_code == 302
     return client
+
+
+class ApiClient:
+    """JSON requests to /api/v1 with a bearer token of one of the cast's accounts.
+
+    `api.get("/ideas", as_="tim")`; `as_=None` sends no token. Tokens are issued through the
+    application (the HTTP token route has its own rate limit and its own tests).
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.client = app.test_client()
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str) -> str:
+        """A valid token for the account (one per username and test)."""
+        if username not in self._tokens:
+            issued = self.app.extensions["ideation"].issue_token(username, PASSWORD)
+            self._tokens[username] = issued.token
+        return self._tokens[username]
+
+    def request(self, method: str, path: str, as_: str | None = "admin", **kwargs):
+        """Send a request to /api/v1 + path; `headers` are merged with the bearer token."""
+        headers = dict(kwargs.pop("headers", None) or {})
+        if as_ is not None:
+            headers.setdefault("Authorization", f"Bearer {self.token(as_)}")
+        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, as_: str | None = "admin", **kwargs):
+        return self.request("GET", path, as_, **kwargs)
+
+    def post(self, path: str, as_: str | None = "admin", **kwargs):
+        return self.request("POST", path, as_, **kwargs)
+
+    def patch(self, path: str, as_: str | None = "admin", **kwargs):
+        return self.request("PATCH", path, as_, **kwargs)
+
+    def delete(self, path: str, as_: str | None = "admin", **kwargs):
+        return self.request("DELETE", path, as_, **kwargs)
+
+
+def assert_api_error(response, status: int, code: str) -> dict:
+    """Check the JSON error shape of every API error; return the inner error object."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert isinstance(error["message"], str)
+    assert error["message"].strip()
+    assert isinstance(error["fields"], dict)
+    return error
+
+
+@pytest.fixture
+def api(web_app: Flask, cast: Cast) -> ApiClient:
+    """An API client for the cast's accounts (admin, koordination, tim, berta, greta, pruefung)."""
+    return ApiClient(web_app)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ideation.entrypoints.api import ideas, tokens
+from ideation.entrypoints.api import (
+    admin,
+    ideas,
+    measures,
+    openapi,
+    record,
+    tokens,
+    working_groups,
+)
 from ideation.entrypoints.api.core import authenticate_request
 from ideation.entrypoints.api.errors import ApiError, json_error
 from ideation.entrypoints.extensions import csrf, limiter
 
 DEFAULT_API_RATE_LIMIT = "600 per minute"
 
-FEATURE_MODULES = (tokens, ideas)
+FEATURE_MODULES = (tokens, ideas, working_groups, measures, admin, record, openapi)
 
 
 def _rate_limit() -> str:

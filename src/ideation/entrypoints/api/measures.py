@@ -1,0 +1,7 @@
+"""API v1: measures (to be filled in)."""
+
+from __future__ import annotations
+
+from ideation.entrypoints.api.core import api_blueprint
+
+bp = api_blueprint("measures")
