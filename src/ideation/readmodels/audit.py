@@ -337,6 +337,25 @@ def audit_batch(
     return [_audit_row(r) for r in conn.execute(query)]
 
 
+def audit_rows_after(conn: Connection, position: int, limit: int) -> list[AuditRow]:
+    """At most `limit` events after the log position `position`, in commit order.
+
+    The feed of the notification log for other systems: a reader keeps the last position
+    it saw and asks for what came after it (0 starts at the beginning).
+    """
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise InvalidQuery("after", msg("Die Position muss eine ganze Zahl ab 0 sein."))
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery("limit", msg("Die Anzahl muss ab 1 sein."))
+    query = (
+        _rows_query()
+        .where(activity.c.position > position)
+        .order_by(activity.c.position.asc())
+        .limit(limit)
+    )
+    return [_audit_row(r) for r in conn.execute(query)]
+
+
 def _check_bool(field: str, value: object) -> None:
     if not isinstance(value, bool):
         raise InvalidQuery(field, msg("„%(field)s“ muss ja oder nein sein.", field=field))

@@ -371,6 +371,15 @@ class ReadModels:
         checked = audit.audit_filter(filters, decisions=True)
         return self._stream(checked, True, newest_first, batch_size)
 
+    def audit_rows_after(self, position: int = 0, limit: int = 50) -> list[AuditRow]:
+        """At most `limit` events after the log position `position`, in commit order.
+
+        The events feed for other systems (`audit.audit_rows_after`): ask again with the
+        last position seen; bad values raise `queries.InvalidQuery`.
+        """
+        with self._reading() as conn:
+            return audit.audit_rows_after(conn, position, limit)
+
     def _stream(
         self, checked: audit.AuditFilter, decisions: bool, newest_first: bool, batch_size: int
     ) -> Iterator[AuditRow]:
