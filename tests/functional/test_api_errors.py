@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from uuid import UUID
 
 from flask import Flask
 
@@ -93,7 +94,9 @@ def test_a_stale_version_in_the_body_is_a_409_that_lists_who_changed_what(
     api: ApiClient, web_app: Flask, cast: Cast
 ) -> None:
     idea = submit(api)
-    web_app.extensions["ideation"].comment_on_idea(cast.other_member, idea["id"], 1, "Gute Idee")
+    web_app.extensions["ideation"].comment_on_idea(
+        cast.other_member, UUID(idea["id"]), 1, "Gute Idee"
+    )
     before = event_count(web_app.extensions["ideation"])
 
     response = api.patch(
@@ -120,7 +123,9 @@ def test_a_stale_if_match_is_a_412_and_no_event_is_stored(
     idea = submit(api)
     etag = api.get(f"/ideas/{idea['id']}").headers["ETag"]
     assert etag == '"1"'
-    web_app.extensions["ideation"].comment_on_idea(cast.other_member, idea["id"], 1, "Gute Idee")
+    web_app.extensions["ideation"].comment_on_idea(
+        cast.other_member, UUID(idea["id"]), 1, "Gute Idee"
+    )
     before = event_count(web_app.extensions["ideation"])
 
     response = api.patch(

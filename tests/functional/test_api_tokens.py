@@ -14,7 +14,9 @@ from tests.conftest import Cast, make_cast
 from tests.functional.conftest import PASSWORD, ApiClient, assert_api_error
 
 
-def test_a_username_and_password_give_a_token_that_acts_for_the_person(api: ApiClient) -> None:
+def test_a_username_and_password_give_a_token_that_acts_for_the_person(
+    api: ApiClient, cast: Cast
+) -> None:
     response = api.post("/tokens", as_=None, json={"username": "tim", "password": PASSWORD})
     assert response.status_code == 201
     body = response.get_json()
@@ -23,11 +25,12 @@ def test_a_username_and_password_give_a_token_that_acts_for_the_person(api: ApiC
     assert "Set-Cookie" not in response.headers
 
     headers = {"Authorization": f"Bearer {body['token']}"}
-    created = api.post("/ideas", as_=None, headers=headers, json={"title": "T", "summary": "S"})
-    assert created.status_code == 201
-    assert created.get_json()["department_id"] == str(
-        api.app.extensions["ideation"].get_person(created.get_json()["submitted_by"]).department_id
+    created = api.post(
+        "/ideas", as_=None, headers=headers, json={"title": "Per Skript", "summary": "Aus Excel"}
     )
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["submitted_by"] == str(cast.member)
+    assert created.get_json()["department_id"] == str(cast.mobility)
 
 
 def test_only_a_hash_of_the_token_is_stored(api: ApiClient, web_app: Flask) -> None:

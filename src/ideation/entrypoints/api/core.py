@@ -216,6 +216,8 @@ def _load(schema: type[Schema], data: Any) -> dict[str, Any]:
         messages = (
             error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
         )
+        # Every field's messages as a list (a lazily translated message arrives on its own).
+        messages = {k: v if isinstance(v, list | dict) else [v] for k, v in messages.items()}
         raise ApiError(
             422, "validation", _l("Bitte die markierten Angaben prüfen."), fields=messages
         ) from None
