@@ -257,3 +257,11 @@ def test_concurrent_patches_on_the_same_version_give_one_200_and_one_409(
         final = api.get(f"/ideas/{idea['id']}").get_json()
         assert final["version"] == 2
         assert final["title"] in {"Variante A", "Variante B"}
+
+
+def test_control_characters_in_a_text_are_a_422_not_a_storage_failure(api: ApiClient) -> None:
+    response = api.post("/ideas", as_="tim", json={"title": "Null\u0000Byte", "summary": "ok"})
+    error = assert_api_error(response, 422, "validation")
+    assert error["fields"]["title"] == ["Der Text enthält unzulässige Steuerzeichen."]
+    response = api.post("/ideas", as_="tim", json={"title": "Zeile", "summary": "a\ud800b"})
+    assert_api_error(response, 422, "validation")

@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.domain import Aggregate
 
-from ideation.domain.base import MAX_REASON_LENGTH
+from ideation.domain.base import MAX_REASON_LENGTH, check_text
 from ideation.domain.errors import InvalidValue, ReasonRequired
 from tests.unit.builders import (
     MeasureFixture,
@@ -178,3 +178,10 @@ def test_a_reason_of_exactly_the_limit_is_accepted() -> None:
     idea.reject("x" * MAX_REASON_LENGTH, ACTOR)
 
     assert idea.status == "rejected"
+
+
+def test_a_text_with_a_control_character_is_refused_but_line_breaks_and_tabs_are_text() -> None:
+    assert check_text("notes", "Zeile 1\n\tZeile 2\r\n", "Notizen") == "Zeile 1\n\tZeile 2"
+    for bad in ("Null\x00Byte", "Glocke\x07", "Escape\x1b[31m", "Rest\ud800"):
+        with pytest.raises(InvalidValue, match="Steuerzeichen"):
+            check_text("notes", bad, "Notizen")

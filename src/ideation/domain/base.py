@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -55,6 +56,16 @@ def check_reason(reason: str | None, action_label: str) -> str:
     return reason
 
 
+# Tab, line feed and carriage return are text; every other control character, and a lone
+# surrogate (not encodable as UTF-8), is refused: PostgreSQL cannot store NUL at all.
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def has_control_characters(text: str) -> bool:
+    """Tell whether a text holds a control character other than tab and line breaks."""
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in ALLOWED_CONTROLS for c in text)
+
+
 def check_text(
     field: str, value: object, label: str, *, min_length: int = 1, max_length: int = 20000
 ) -> str:
@@ -62,6 +73,10 @@ def check_text(
     if not isinstance(value, str):
         raise InvalidValue(field, msg("„%(label)s“ muss ein Text sein.", label=label))
     text = value.strip()
+    if has_control_characters(text):
+        raise InvalidValue(
+            field, msg("„%(label)s“ enthält unzulässige Steuerzeichen.", label=label)
+        )
     if len(text) < min_length:
         if min_length == 1:
             raise InvalidValue(field, msg("Bitte „%(label)s“ ausfüllen.", label=label))

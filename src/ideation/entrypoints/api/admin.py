@@ -377,7 +377,7 @@ def change_role(person_id: UUID) -> Response:
             person_id,
             expected.version,
             body["role"],
-            expected=expected,
+            caller_version=expected,
         )
     else:
         perform(
@@ -387,6 +387,6 @@ def change_role(person_id: UUID) -> Response:
             expected.version,
             body["role"],
             body["reason"],
-            expected=expected,
+            caller_version=expected,
         )
     return respond_person(person_id)

@@ -260,7 +260,7 @@ def expected_version(body: dict[str, Any]) -> Expected:
 
 
 def perform(
-    call: Callable[..., T], *args: Any, expected: Expected | None = None, **kwargs: Any
+    call: Callable[..., T], *args: Any, caller_version: Expected | None = None, **kwargs: Any
 ) -> T:
     """Run one application call; its known errors become JSON errors with stable codes."""
     try:
@@ -274,7 +274,7 @@ def perform(
             503, "busy", localized_error(error), headers={"Retry-After": RETRY_AFTER_BUSY}
         ) from None
     except ConcurrencyConflict as error:
-        raise conflict_error(error, expected) from None
+        raise conflict_error(error, caller_version) from None
     except LoginThrottled as error:
         raise ApiError(
             429,

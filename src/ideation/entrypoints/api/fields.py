@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
+
+from ideation.domain.base import has_control_characters
 
 REQUIRED = _l("Dieses Feld ist erforderlich.")
 NOT_NULL = _l("Dieses Feld darf nicht leer (null) sein.")
@@ -17,7 +21,15 @@ class String(fields.String):
     default_error_messages = _messages(
         invalid=_l("Bitte einen Text angeben."),
         invalid_utf8=_l("Der Text ist kein gültiges UTF-8."),
+        control=_l("Der Text enthält unzulässige Steuerzeichen."),
     )
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        # NUL cannot be stored in PostgreSQL, lone surrogates not in UTF-8: refuse them here.
+        if has_control_characters(text):
+            raise self.make_error("control")
+        return text
 
 
 class Integer(fields.Integer):

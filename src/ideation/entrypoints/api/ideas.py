@@ -619,7 +619,7 @@ def revise_idea(idea_id: UUID) -> Response:
         expected.version,
         changes,
         body["note"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -645,7 +645,7 @@ def pledge_support(idea_id: UUID) -> Response:
         idea_id,
         expected.version,
         body["note"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -672,7 +672,7 @@ def withdraw_support(idea_id: UUID) -> Response:
         idea_id,
         expected.version,
         body["reason"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -700,7 +700,7 @@ def comment_on_idea(idea_id: UUID) -> Response:
         expected.version,
         body["text"],
         reply_to=body.get("reply_to"),
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id, status=201)
 
@@ -729,7 +729,7 @@ def assess_idea(idea_id: UUID) -> Response:
         effort=body["effort"],
         expected_weeks=body["expected_weeks"],
         rationale=body["rationale"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -756,7 +756,7 @@ def override_quick_win(idea_id: UUID) -> Response:
         expected.version,
         body["quick_win"],
         body["reason"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -782,7 +782,7 @@ def assign_idea(idea_id: UUID) -> Response:
         idea_id,
         expected.version,
         body["working_group_id"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -811,7 +811,7 @@ def decide_idea(idea_id: UUID) -> Response:
         idea_id,
         expected.version,
         body,
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(idea_id)
 

@@ -310,7 +310,7 @@ def set_measure_goal(measure_id: UUID) -> Response:
         statement=body["statement"],
         indicator=body["indicator"],
         target=body["target"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id, status=201, created_id=goal_id)
 
@@ -343,7 +343,7 @@ def revise_measure_goal(measure_id: UUID, goal_id: UUID) -> Response:
         indicator=body.get("indicator", current["indicator"]),
         target=body.get("target", current["target"]),
         note=body["note"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -368,7 +368,7 @@ def note_measure_approach(measure_id: UUID) -> Response:
         measure_id,
         expected.version,
         body["approach"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -395,7 +395,7 @@ def add_measure_milestone(measure_id: UUID) -> Response:
         expected.version,
         body["title"],
         body["due_on"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id, status=201, created_id=milestone_id)
 
@@ -424,7 +424,7 @@ def reach_measure_milestone(measure_id: UUID, milestone_id: UUID) -> Response:
         expected.version,
         milestone_id,
         body.get("reached_on") or local_today(),
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -450,7 +450,7 @@ def report_measure_progress(measure_id: UUID) -> Response:
         expected.version,
         body["percent"],
         body["note"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -475,7 +475,7 @@ def block_measure(measure_id: UUID) -> Response:
         measure_id,
         expected.version,
         body["reason"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -500,7 +500,7 @@ def unblock_measure(measure_id: UUID) -> Response:
         measure_id,
         expected.version,
         body["note"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -526,7 +526,7 @@ def implement_measure(measure_id: UUID) -> Response:
         expected.version,
         body.get("implemented_on") or local_today(),
         body["outcome"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -553,7 +553,7 @@ def record_measure_benefit(measure_id: UUID) -> Response:
         expected.version,
         body["department_id"],
         body["description"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id, status=201)
 
@@ -578,6 +578,6 @@ def cancel_measure(measure_id: UUID) -> Response:
         measure_id,
         expected.version,
         body["reason"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_measure(measure_id)

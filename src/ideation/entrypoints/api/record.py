@@ -357,9 +357,7 @@ def verify_chain() -> Response:
     expected = None
     if "expected_position" in query:
         expected = (query["expected_position"], query["expected_link"].lower())
-    # `expected` is also perform's own keyword (the caller's version): hand it over in a lambda.
-    reads = planner().read_models
-    result = perform(lambda: reads.verify_chain(expected=expected))
+    result = perform(planner().read_models.verify_chain, expected=expected)
     return respond(VerificationSchema, verification_data(result))
 
 

@@ -257,7 +257,7 @@ def add_working_group_member(group_id: UUID) -> Response:
         group_id,
         expected.version,
         body["person_id"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_group(group_id)
 
@@ -285,7 +285,7 @@ def remove_working_group_member(group_id: UUID, person_id: UUID) -> Response:
         expected.version,
         person_id,
         note=body["reason"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_group(group_id)
 
@@ -315,7 +315,7 @@ def record_working_group_meeting(group_id: UUID) -> Response:
         notes=body["notes"],
         decisions=body["decisions"],
         idea_ids=body["idea_ids"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_group(group_id, status=201)
 
@@ -355,7 +355,7 @@ def recommend_idea(group_id: UUID) -> Response:
         expected.version,
         body["recommendation"],
         body["reasoning"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_idea(body["idea_id"])
 
@@ -380,6 +380,6 @@ def dissolve_working_group(group_id: UUID) -> Response:
         group_id,
         expected.version,
         body["reason"],
-        expected=expected,
+        caller_version=expected,
     )
     return respond_group(group_id)
