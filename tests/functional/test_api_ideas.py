@@ -126,7 +126,7 @@ def test_the_submitter_revises_title_and_benefit_and_a_following_get_shows_them(
     history = api.get(f"/ideas/{idea['id']}/history").get_json()["items"]
     revision = history[-1]
     assert revision["type"] == "Idea.Revised"
-    assert {c["field"] for c in revision["changes"]} == {"title", "description"}
+    assert {c["field"] for c in revision["changes"]} == {"title", "benefit"}
     assert revision["details"]["note"] == "Titel geschärft"
 
 

@@ -36,6 +36,7 @@ from ideation.entrypoints.api.schemas import (
     FieldChangeSchema,
     HistoryEntrySchema,
     PageQuerySchema,
+    change_items,
     decode_cursor,
     encode_cursor,
     history_items,
@@ -347,8 +348,7 @@ class IdeaDiffSchema(ResponseSchema):
         f.Nested(FieldChangeSchema),
         required=True,
         metadata={
-            "description": "Geänderte Felder mit altem und neuem Wert; die Feldnamen sind die "
-            "des Verlaufs (description = benefit, supporting_departments = supporters)"
+            "description": "Geänderte Felder mit altem und neuem Wert, mit den Feldnamen der API"
         },
     )
 
@@ -854,6 +854,6 @@ def idea_diff(idea_id: UUID) -> Response:
         {
             "from_version": query["from_version"],
             "to_version": query["to_version"],
-            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in changes],
+            "changes": change_items(changes),
         },
     )

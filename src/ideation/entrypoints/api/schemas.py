@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
-from ideation.application.views import HistoryEntry
+from ideation.application.views import FieldChange, HistoryEntry
 from ideation.entrypoints.api import fields as f
 from ideation.entrypoints.api.core import RequestSchema, ResponseSchema
 from ideation.entrypoints.api.errors import ApiError
@@ -79,6 +79,18 @@ class HistoryEntrySchema(ResponseSchema):
     details = fields.Dict(keys=fields.String(), values=fields.Raw(), required=True)
 
 
+# The application's field names where the API says it differently.
+API_FIELD_NAMES = {"description": "benefit", "supporting_departments": "supporters"}
+
+
+def change_items(changes: Iterable[FieldChange]) -> list[dict[str, Any]]:
+    """Field changes as plain data, with the API's field names."""
+    return [
+        {"field": API_FIELD_NAMES.get(c.field, c.field), "old": c.old, "new": c.new}
+        for c in changes
+    ]
+
+
 def history_items(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
     """History entries as plain data with names for people and departments."""
     entries = list(entries)
@@ -102,7 +114,7 @@ def history_items(entries: Iterable[HistoryEntry]) -> list[dict[str, Any]]:
                 "role": e.actor_role,
             },
             "reason": e.reason,
-            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in e.changes],
+            "changes": change_items(e.changes),
             "details": dict(e.details),
         }
         for e in entries
