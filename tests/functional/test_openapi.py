@@ -285,3 +285,13 @@ def test_the_api_page_needs_no_script_and_no_foreign_host(client: FlaskClient) -
     assert not re.search(r'(src|href)="(https?:)?//', main)
     assert '/static/css/api-docs.css"' in main
     assert client.get("/static/css/api-docs.css").status_code == 200
+
+
+def test_a_first_time_visitor_can_switch_the_api_page_to_english(client: FlaskClient) -> None:
+    page = client.get("/api/docs").text
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+    switched = client.post(
+        "/sprache", data={"locale": "en", "next": "/api/docs", "csrf_token": token}
+    )
+    assert switched.status_code == 302
+    assert client.get("/api/docs").text.count('lang="en"') >= 1

@@ -23,7 +23,13 @@ View = TypeVar("View", bound=Callable[..., Any])
 IDLE_TIMEOUT_SECONDS = 30 * 60
 ABSOLUTE_LIFETIME_SECONDS = 12 * 60 * 60
 # Reachable without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "legal.accessibility", "main.choose_language", "static"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "legal.accessibility",
+    "main.choose_language",
+    "static",
+    "api_docs.api_page",
+}
 
 
 @dataclass

@@ -43,6 +43,7 @@ from ideation.entrypoints.pages import (
     main,
     measures,
     planner,
+    profile,
     working_groups,
 )
 from ideation.entrypoints.pages.common import template_helpers
@@ -109,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         planner.bp,
         audit.bp,
         integrity.bp,
+        profile.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, gettext
 
+from ideation.entrypoints.api.errors import API_ROOT
+
 DEFAULT_LOCALE = "de"
 SUPPORTED_LOCALES = {"de": "Deutsch", "en": "English"}
 TIMEZONE = "Europe/Berlin"
@@ -16,7 +18,7 @@ TIMEZONE = "Europe/Berlin"
 
 def select_locale() -> str:
     """The session's chosen language, else German; the API follows Accept-Language."""
-    if has_request_context() and request.path.startswith("/api/"):
+    if has_request_context() and request.path.startswith(API_ROOT):
         return request.accept_languages.best_match(SUPPORTED_LOCALES) or DEFAULT_LOCALE
     locale = session.get("locale")
     return locale if locale in SUPPORTED_LOCALES else DEFAULT_LOCALE

@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
+from ideation.entrypoints.api.errors import API_ROOT
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 # One policy for every response, errors and static files included (catalogue SEC-9).
@@ -60,7 +62,7 @@ class PageSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session that leaves the cookie alone on background requests."""
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
-        if request.endpoint in BACKGROUND_ENDPOINTS or request.path.startswith("/api/"):
+        if request.endpoint in BACKGROUND_ENDPOINTS or request.path.startswith(API_ROOT):
             return False
         return super().should_set_cookie(app, session)
 

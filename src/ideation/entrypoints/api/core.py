@@ -58,10 +58,13 @@ class Operation:
     public: bool = False
     description: str = ""
     headers: tuple[str, ...] = field(default=())
+    # All fields of the body are optional, so the body itself may be left out.
+    body_optional: bool = False
 
 
 OPERATIONS: list[Operation] = []
 PUBLIC_ENDPOINTS: set[str] = set()
+OPTIONAL_BODY_ENDPOINTS: set[str] = set()
 
 
 def api_blueprint(name: str) -> Blueprint:
@@ -85,6 +88,7 @@ def operation(
     public: bool = False,
     description: str = "",
     headers: tuple[str, ...] = (),
+    body_optional: bool = False,
 ) -> Callable[[View], View]:
     """Register `view` for `method rule` and describe it (schemas, status, possible errors).
 
@@ -111,10 +115,13 @@ def operation(
                 public=public,
                 description=description or (view.__doc__ or "").strip(),
                 headers=headers,
+                body_optional=body_optional,
             )
         )
         if public:
             PUBLIC_ENDPOINTS.add(endpoint)
+        if body_optional:
+            OPTIONAL_BODY_ENDPOINTS.add(endpoint)
         return view
 
     return decorate
@@ -180,13 +187,13 @@ def planner() -> Any:
 # -- input ----------------------------------------------------------------------------------
 
 
-def load_body(schema: type[Schema], *, optional: bool = False) -> dict[str, Any]:
+def load_body(schema: type[Schema]) -> dict[str, Any]:
     """The request's JSON body checked by `schema`; 415, 400 and 422 as JSON errors.
 
-    With `optional`, an empty body counts as `{}` (for calls whose fields are all optional).
+    For an operation declared with `body_optional`, an empty body counts as `{}`.
     """
     raw = request.get_data(cache=True)
-    if optional and not raw.strip():
+    if request.endpoint in OPTIONAL_BODY_ENDPOINTS and not raw.strip():
         data: Any = {}
     else:
         if not request.mimetype or not (

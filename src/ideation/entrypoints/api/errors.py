@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-API_ROOT = "/api/"
+# The JSON routes; the readable page /api/docs is an ordinary page (session, HTML errors).
+API_ROOT = "/api/v1/"
 
 # The stable codes and the status each one comes with (docs/api.md lists them).
 ERROR_CODES = {
@@ -79,6 +81,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()  # RFC 3339 date-time, as the response schemas promise
     return str(value)
 
 

@@ -631,13 +631,14 @@ def revise_idea(idea_id: UUID) -> Response:
     summary="Mitwirkung des eigenen Fachbereichs zusagen",
     tag=TAG,
     body=PledgeSupportSchema,
+    body_optional=True,
     response=IdeaSchema,
     errors=(403, 404, 409, 412, 422, 428),
     headers=("If-Match",),
 )
 def pledge_support(idea_id: UUID) -> Response:
     """Pledge the caller's department's support; the body may be empty when If-Match is sent."""
-    body = load_body(PledgeSupportSchema, optional=True)
+    body = load_body(PledgeSupportSchema)
     expected = expected_version(body)
     perform(
         planner().pledge_support,
@@ -657,13 +658,14 @@ def pledge_support(idea_id: UUID) -> Response:
     summary="Mitwirkung des eigenen Fachbereichs zurückziehen",
     tag=TAG,
     body=WithdrawSupportSchema,
+    body_optional=True,
     response=IdeaSchema,
     errors=(403, 404, 409, 412, 422, 428),
     headers=("If-Match",),
 )
 def withdraw_support(idea_id: UUID) -> Response:
     """Withdraw the caller's department's pledge; `reason` is optional (like a pledge's note)."""
-    body = load_body(WithdrawSupportSchema, optional=True)
+    body = load_body(WithdrawSupportSchema)
     expected = expected_version(body)
     perform_named(
         {"note": "reason"},

@@ -407,12 +407,13 @@ def add_measure_milestone(measure_id: UUID) -> Response:
     summary="Meilenstein als erreicht melden",
     tag=TAG,
     body=ReachMeasureMilestoneSchema,
+    body_optional=True,
     response=MeasureSchema,
     errors=COMMAND_ERRORS,
 )
 def reach_measure_milestone(measure_id: UUID, milestone_id: UUID) -> Response:
     """Mark a milestone as reached (`reached_on`, today if left out)."""
-    body = load_body(ReachMeasureMilestoneSchema, optional=True)
+    body = load_body(ReachMeasureMilestoneSchema)
     expected = expected_version(body)
     milestones = perform(planner().get_measure, measure_id).milestones
     if not any(m["milestone_id"] == milestone_id for m in milestones):
@@ -487,12 +488,13 @@ def block_measure(measure_id: UUID) -> Response:
     summary="Blockade der Maßnahme aufheben",
     tag=TAG,
     body=UnblockMeasureSchema,
+    body_optional=True,
     response=MeasureSchema,
     errors=COMMAND_ERRORS,
 )
 def unblock_measure(measure_id: UUID) -> Response:
     """Lift the block, with an optional note."""
-    body = load_body(UnblockMeasureSchema, optional=True)
+    body = load_body(UnblockMeasureSchema)
     expected = expected_version(body)
     perform(
         planner().unblock_measure,

@@ -204,9 +204,7 @@ def operation_spec(op: Operation) -> dict[str, Any]:
         spec["description"] = op.description
     if op.body is not None:
         spec["requestBody"] = {
-            # A route that loads its body with optional=True would say so with a flag on
-            # Operation (there is none yet): until then every body counts as required.
-            "required": not getattr(op, "body_optional", False),
+            "required": not op.body_optional,
             "content": {"application/json": {"schema": op.body}},
         }
     for status in error_statuses(op):

@@ -269,12 +269,13 @@ def add_working_group_member(group_id: UUID) -> Response:
     summary="Mitglied aus der Arbeitsgruppe ausscheiden lassen",
     tag=TAG,
     body=RemoveWorkingGroupMemberSchema,
+    body_optional=True,
     response=WorkingGroupSchema,
     errors=COMMAND_ERRORS,
 )
 def remove_working_group_member(group_id: UUID, person_id: UUID) -> Response:
     """Let a member leave the group (optional `reason`); 404 if the person is no member."""
-    body = load_body(RemoveWorkingGroupMemberSchema, optional=True)
+    body = load_body(RemoveWorkingGroupMemberSchema)
     expected = expected_version(body)
     if person_id not in perform(planner().get_working_group, group_id).members:
         raise ApiError(404, "not_found", _l("Diese Person ist kein Mitglied der Arbeitsgruppe."))
