@@ -95,12 +95,27 @@ def test_a_revoked_token_stops_working_at_once(api: ApiClient, cast: Cast) -> No
     assert (listed.name, listed.active) == ("Fachverfahren Tiefbau", False)
 
 
+def test_signing_out_in_the_browser_keeps_a_personal_token_but_everywhere_ends_it(
+    api: ApiClient, cast: Cast
+) -> None:
+    ideation = api.app.extensions["ideation"]
+    issued = ideation.create_personal_token(cast.member, "Auswertungsskript", 365)
+    headers = {"Authorization": f"Bearer {issued.token}"}
+    ideation.end_all_sessions(cast.member)  # what "Abmelden" in the browser does
+    assert api.get("/ideas", as_=None, headers=headers).status_code == 200
+    ideation.end_all_sessions(cast.member, including_tokens=True)  # "Überall abmelden"
+    assert_api_error(api.get("/ideas", as_=None, headers=headers), 401, "unauthenticated")
+
+
 def test_a_deactivated_or_erased_person_has_no_working_token(api: ApiClient, cast: Cast) -> None:
     ideation = api.app.extensions["ideation"]
     token = api.token("berta")
     person = ideation.get_person(cast.other_member)
     ideation.deactivate_person(cast.admin, cast.other_member, person.version, "Ausgeschieden")
     headers = {"Authorization": f"Bearer {token}"}
+    assert_api_error(api.get("/ideas", as_=None, headers=headers), 401, "unauthenticated")
+    person = ideation.get_person(cast.other_member)
+    ideation.reactivate_person(cast.admin, cast.other_member, person.version, "Zurück")
     assert_api_error(api.get("/ideas", as_=None, headers=headers), 401, "unauthenticated")
     ideation.erase_person(cast.admin, cast.other_member, "Löschantrag nach Art. 17 DSGVO")
     assert ideation.list_tokens(cast.other_member) == []

@@ -246,14 +246,15 @@ def test_signing_out_everywhere_ends_this_session_and_every_token(
 
     sign_in(member_client, "tim")
     page = member_client.get("/profil").text
-    assert "beendet (abgemeldet oder Passwort geändert)" in page
+    assert "widerrufen" in page
 
 
 def test_the_page_says_that_signing_out_everywhere_ends_the_api_tokens(
     member_client: FlaskClient,
 ) -> None:
     page = member_client.get("/profil").text
-    assert "gelten danach auch alle Ihre API-Tokens nicht mehr" in page
+    assert "Dabei werden auch alle Ihre API-Tokens widerrufen." in page
+    assert "Das normale Abmelden lässt ihn bestehen" in page
 
 
 # -- password ----------------------------------------------------------------------------------
@@ -372,3 +373,14 @@ def test_guessing_the_current_password_is_limited_per_person(
     ]
     assert statuses == [422] * 5 + [429]
     assert member_client.get("/profil").status_code == 200
+
+
+def test_signing_out_in_the_browser_keeps_the_personal_tokens(
+    member_client: FlaskClient, web_app: Flask, cast
+) -> None:
+    issued = web_app.extensions["ideation"].create_personal_token(cast.member, "Skript", 90)
+    page = member_client.get("/profil").text
+    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+    assert member_client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert member_client.get("/profil").status_code == 302  # signed out
+    assert api_ideas(web_app, issued.token).status_code == 200

@@ -374,6 +374,8 @@ class IdeationApplication(TokenCommands, Application[UUID]):
         with self._storage():
             # The directory mirrors department and active state for listing people.
             self.directory.update(person_id, active=False)
+            # Tokens end for good: a later reactivation does not revive them.
+            self.tokens.revoke_all(person_id, self._now())
             if self.accounts.by_person(person_id) is not None:
                 self.accounts.bump_session_version(person_id)
 
@@ -615,11 +617,18 @@ class IdeationApplication(TokenCommands, Application[UUID]):
             self._store_new_password(person_id, account.username, new_password)
         log_security_event("password.set", person_id=person_id, by=actor_id)
 
-    def end_all_sessions(self, person_id: UUID) -> None:
-        """Log the person out everywhere (their cookies stop working)."""
+    def end_all_sessions(self, person_id: UUID, *, including_tokens: bool = False) -> None:
+        """Log the person out everywhere (their cookies stop working).
+
+        Signing out in the browser does this too (the cookie is stateless); API tokens end
+        only with `including_tokens` ("Überall abmelden" on the profile page), so a script's
+        token survives its owner's daily sign-out.
+        """
         with self._storage():
             self.accounts.bump_session_version(person_id)
         log_security_event("sessions.ended", person_id=person_id)
+        if including_tokens:
+            self.revoke_all_tokens(person_id)
 
     def account_username(self, person_id: UUID) -> str | None:
         """The person's username, or None without an account."""
@@ -651,6 +660,8 @@ class IdeationApplication(TokenCommands, Application[UUID]):
             locked_until=None,
         )
         self.accounts.bump_session_version(person_id)
+        # A new password may follow a leaked one: every token ends with the old sessions.
+        self.tokens.revoke_all(person_id, self._now())
 
     def list_people(self) -> list[PersonView]:
         """Everyone in the planner with name, e-mail, roles and state, sorted by name."""

@@ -62,17 +62,15 @@ class TokenCommands:
 
     tokens: TokenStore
     accounts: Any
+    get_person: Callable[[UUID], PersonView]
     _now: Callable[[], dt.datetime]
     _storage: Callable[[], AbstractContextManager[None]]
     authenticate: Callable[[str, str], Any]
-    signed_in_person: Callable[[UUID, int], PersonView | None]
 
     def issue_token(self, username: str, password: str) -> IssuedToken:
         """Check a login (with the same throttle as the page) and issue a 12-hour token."""
         grant = self.authenticate(username, password)
-        issued = self._new_token(
-            grant.person_id, LOGIN_TOKEN_NAME, grant.session_version, LOGIN_TOKEN_LIFETIME
-        )
+        issued = self._new_token(grant.person_id, LOGIN_TOKEN_NAME, LOGIN_TOKEN_LIFETIME)
         log_security_event("token.issued", person_id=grant.person_id, token=str(issued.id))
         return issued
 
@@ -87,9 +85,7 @@ class TokenCommands:
             account = self.accounts.by_person(person_id)
         if account is None:
             raise NotFound("Diese Person hat keinen Zugang.")
-        issued = self._new_token(
-            person_id, name, account.session_version, dt.timedelta(days=valid_days)
-        )
+        issued = self._new_token(person_id, name, dt.timedelta(days=valid_days))
         log_security_event("token.created", person_id=person_id, token=str(issued.id))
         return issued
 
@@ -101,12 +97,18 @@ class TokenCommands:
             raise NotFound("Diesen aktiven Token gibt es nicht.")
         log_security_event("token.revoked", person_id=person_id, token=str(token_id))
 
+    def revoke_all_tokens(self, person_id: UUID) -> int:
+        """Revoke every token of the person (password change, "Überall abmelden")."""
+        with self._storage():
+            revoked = self.tokens.revoke_all(person_id, self._now())
+        if revoked:
+            log_security_event("token.revoked_all", person_id=person_id, count=revoked)
+        return revoked
+
     def list_tokens(self, person_id: UUID) -> list[TokenView]:
         """The person's tokens, newest first, with whether each still works."""
         with self._storage():
             records = self.tokens.of_person(person_id)
-            account = self.accounts.by_person(person_id)
-        version = account.session_version if account else None
         now = self._now()
         return [
             TokenView(
@@ -116,7 +118,7 @@ class TokenCommands:
                 expires_at=r.expires_at,
                 revoked_at=r.revoked_at,
                 last_used_at=r.last_used_at,
-                active=self._usable(r, version, now),
+                active=r.revoked_at is None and r.expires_at > now,
             )
             for r in records
         ]
@@ -132,15 +134,18 @@ class TokenCommands:
             record = self.tokens.by_hash(token_hash(token))
             if record is None or record.revoked_at is not None or record.expires_at <= now:
                 return None
-            person = self.signed_in_person(record.person_id, record.session_version)
-            if person is None:
+            if self.accounts.by_person(record.person_id) is None:
+                return None
+            try:
+                person = self.get_person(record.person_id)
+            except NotFound:
+                return None
+            if not person.active:
                 return None
             self.tokens.touch(record.id, now)
         return TokenGrant(token_id=record.id, person=person)
 
-    def _new_token(
-        self, person_id: UUID, name: str, session_version: int, lifetime: dt.timedelta
-    ) -> IssuedToken:
+    def _new_token(self, person_id: UUID, name: str, lifetime: dt.timedelta) -> IssuedToken:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = self._now()
         record = TokenRecord(
@@ -148,7 +153,6 @@ class TokenCommands:
             person_id=person_id,
             name=name,
             token_hash=token_hash(token),
-            session_version=session_version,
             created_at=now,
             expires_at=now + lifetime,
             revoked_at=None,
@@ -157,11 +161,3 @@ class TokenCommands:
         with self._storage():
             self.tokens.add(record)
         return IssuedToken(id=record.id, token=token, expires_at=record.expires_at)
-
-    @staticmethod
-    def _usable(record: TokenRecord, session_version: int | None, now: dt.datetime) -> bool:
-        return (
-            record.revoked_at is None
-            and record.expires_at > now
-            and record.session_version == session_version
-        )

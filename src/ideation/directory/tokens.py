@@ -11,7 +11,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
-    Integer,
     MetaData,
     String,
     Table,
@@ -36,9 +35,6 @@ api_tokens = Table(
     Column("name", String(100), nullable=False),
     # SHA-256 of the token text: a stolen copy of the table cannot be used to call the API.
     Column("token_hash", String(64), nullable=False, unique=True),
-    # The account's session version at creation: a password change or "log out everywhere"
-    # ends every token as it ends every session.
-    Column("session_version", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
@@ -54,7 +50,6 @@ class TokenRecord:
     person_id: UUID
     name: str
     token_hash: str
-    session_version: int
     created_at: dt.datetime
     expires_at: dt.datetime
     revoked_at: dt.datetime | None
@@ -110,6 +105,16 @@ class TokenStore:
                 .values(revoked_at=now)
             )
         return bool(result.rowcount)
+
+    def revoke_all(self, person_id: UUID, now: dt.datetime) -> int:
+        """Revoke every active token of the person; return how many there were."""
+        with translated_errors(), self.engine.begin() as conn:
+            result = conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.person_id == person_id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now)
+            )
+        return int(result.rowcount or 0)
 
     def touch(self, token_id: UUID, now: dt.datetime) -> None:
         """Remember when the token was last used (shown on the profile page)."""

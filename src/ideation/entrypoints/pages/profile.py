@@ -53,21 +53,17 @@ class TokenRow:
     state_label: str
 
 
-def _state(token: TokenView, now: dt.datetime) -> tuple[str, str]:
+def _state(token: TokenView) -> tuple[str, str]:
     if token.revoked_at is not None:
         return "revoked", _("widerrufen")
     if token.active:
         return "active", _("aktiv")
-    if token.expires_at <= now:
-        return "expired", _("abgelaufen")
-    return "ended", _("beendet (abgemeldet oder Passwort geändert)")
+    return "expired", _("abgelaufen")
 
 
 def _token_rows() -> list[TokenRow]:
-    now = dt.datetime.now(dt.UTC)
     return [
-        TokenRow(token, *_state(token, now))
-        for token in planner().list_tokens(current_user.person_id)
+        TokenRow(token, *_state(token)) for token in planner().list_tokens(current_user.person_id)
     ]
 
 
@@ -177,7 +173,10 @@ def end_all_sessions() -> Page:
     form = EndSessionsForm()
     if not form.validate_on_submit():
         return _page(sessions_form=form), form_status(form)
-    _done, status = run_command(form, lambda: planner().end_all_sessions(current_user.person_id))
+    _done, status = run_command(
+        form,
+        lambda: planner().end_all_sessions(current_user.person_id, including_tokens=True),
+    )
     if status:
         return _page(sessions_form=form), status
     logout_user()
