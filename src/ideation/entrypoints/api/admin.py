@@ -21,6 +21,7 @@ from ideation.domain.department import DepartmentKind
 from ideation.domain.errors import InvalidValue
 from ideation.entrypoints.api import fields as f
 from ideation.entrypoints.api.core import (
+    COMMAND_ERRORS,
     RequestSchema,
     ResponseSchema,
     actor_id,
@@ -362,8 +363,7 @@ def get_person(person_id: UUID) -> Response:
     tag=TAG_PEOPLE,
     body=ChangeRoleSchema,
     response=PersonSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def change_role(person_id: UUID) -> Response:
     """Grant a role, or revoke one with a reason; answers the person as they are now."""

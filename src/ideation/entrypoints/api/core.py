@@ -62,6 +62,9 @@ class Operation:
     body_optional: bool = False
 
 
+# What a command on an existing object can answer besides success (If-Match is implied by 412).
+COMMAND_ERRORS = (403, 404, 409, 412, 422, 428)
+
 OPERATIONS: list[Operation] = []
 PUBLIC_ENDPOINTS: set[str] = set()
 OPTIONAL_BODY_ENDPOINTS: set[str] = set()
@@ -299,6 +302,20 @@ def perform(
         if field_name:
             raise ApiError(422, "validation", message, fields={field_name: [message]}) from None
         raise ApiError(422, "rule_violation", message, rule=error.code) from None
+
+
+def change(
+    command: Callable[..., T], object_id: UUID, body: dict[str, Any], *args: Any, **kwargs: Any
+) -> T:
+    """Run a command on an existing object at the version the caller saw, as the actor.
+
+    The version comes from If-Match or the body's `expected_version` (`expected_version`);
+    a stale one is 412 or 409 with the steps since (`perform`).
+    """
+    expected = expected_version(body)
+    return perform(
+        command, actor_id(), object_id, expected.version, *args, caller_version=expected, **kwargs
+    )
 
 
 def conflict_error(error: ConcurrencyConflict, expected: Expected | None) -> ApiError:

@@ -18,11 +18,13 @@ from ideation.domain.idea import MAX_COMMENT_LENGTH
 from ideation.domain.stages import STAGE_LABELS
 from ideation.entrypoints.api import fields as f
 from ideation.entrypoints.api.core import (
+    COMMAND_ERRORS,
     RequestSchema,
     ResponseSchema,
     actor_id,
     api_blueprint,
     caller,
+    change,
     expected_version,
     load_body,
     load_query,
@@ -603,8 +605,7 @@ def get_idea(idea_id: UUID) -> Response:
     tag=TAG,
     body=ReviseIdeaSchema,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def revise_idea(idea_id: UUID) -> Response:
     """Change the sent content fields of an open idea (unchanged values are not recorded)."""
@@ -633,20 +634,16 @@ def revise_idea(idea_id: UUID) -> Response:
     body=PledgeSupportSchema,
     body_optional=True,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def pledge_support(idea_id: UUID) -> Response:
     """Pledge the caller's department's support; the body may be empty when If-Match is sent."""
     body = load_body(PledgeSupportSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().pledge_support,
-        actor_id(),
         idea_id,
-        expected.version,
+        body,
         body["note"],
-        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -660,8 +657,7 @@ def pledge_support(idea_id: UUID) -> Response:
     body=WithdrawSupportSchema,
     body_optional=True,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def withdraw_support(idea_id: UUID) -> Response:
     """Withdraw the caller's department's pledge; `reason` is optional (like a pledge's note)."""
@@ -688,21 +684,17 @@ def withdraw_support(idea_id: UUID) -> Response:
     body=CommentIdeaSchema,
     response=IdeaSchema,
     status=201,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def comment_on_idea(idea_id: UUID) -> Response:
     """Add a comment; the answer is the idea with the new comment last in `comments`."""
     body = load_body(CommentIdeaSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().comment_on_idea,
-        actor_id(),
         idea_id,
-        expected.version,
+        body,
         body["text"],
         reply_to=body.get("reply_to"),
-        caller_version=expected,
     )
     return respond_idea(idea_id, status=201)
 
@@ -715,23 +707,19 @@ def comment_on_idea(idea_id: UUID) -> Response:
     tag=TAG,
     body=AssessIdeaSchema,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def assess_idea(idea_id: UUID) -> Response:
     """Record the coordination's assessment; a submitted idea moves into review."""
     body = load_body(AssessIdeaSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().assess_idea,
-        actor_id(),
         idea_id,
-        expected.version,
+        body,
         impact=body["impact"],
         effort=body["effort"],
         expected_weeks=body["expected_weeks"],
         rationale=body["rationale"],
-        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -744,21 +732,17 @@ def assess_idea(idea_id: UUID) -> Response:
     tag=TAG,
     body=QuickWinOverrideSchema,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def override_quick_win(idea_id: UUID) -> Response:
     """Overrule the quick-win rule for an assessed idea, with a reason."""
     body = load_body(QuickWinOverrideSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().override_quick_win,
-        actor_id(),
         idea_id,
-        expected.version,
+        body,
         body["quick_win"],
         body["reason"],
-        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -771,20 +755,16 @@ def override_quick_win(idea_id: UUID) -> Response:
     tag=TAG,
     body=AssignIdeaSchema,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def assign_idea(idea_id: UUID) -> Response:
     """Hand an idea in review to an active working group (404 for an unknown group)."""
     body = load_body(AssignIdeaSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().assign_idea_to_working_group,
-        actor_id(),
         idea_id,
-        expected.version,
+        body,
         body["working_group_id"],
-        caller_version=expected,
     )
     return respond_idea(idea_id)
 
@@ -798,8 +778,7 @@ def assign_idea(idea_id: UUID) -> Response:
     tag=TAG,
     body=DecideIdeaSchema,
     response=IdeaSchema,
-    errors=(403, 404, 409, 412, 422, 428),
-    headers=("If-Match",),
+    errors=COMMAND_ERRORS,
 )
 def decide_idea(idea_id: UUID) -> Response:
     """Record a decision with its reason; after `accept` the idea's `measure_id` is its measure."""

@@ -12,10 +12,12 @@ from ideation.application.views import MeasureView
 from ideation.domain.measure import MeasureStatus
 from ideation.entrypoints.api import fields as f
 from ideation.entrypoints.api.core import (
+    COMMAND_ERRORS,
     RequestSchema,
     ResponseSchema,
     actor_id,
     api_blueprint,
+    change,
     expected_version,
     load_body,
     load_query,
@@ -35,7 +37,6 @@ bp = api_blueprint("measures")
 TAG = "Maßnahmen"
 
 MEASURE_STAGES = tuple(s.value for s in MeasureStatus)
-COMMAND_ERRORS = (403, 404, 409, 412, 422, 428)
 
 
 def _version() -> f.Integer:
@@ -301,16 +302,13 @@ def get_measure(measure_id: UUID) -> Response:
 def set_measure_goal(measure_id: UUID) -> Response:
     """Set a goal (the working group); `created_id` is the new goal's id."""
     body = load_body(SetMeasureGoalSchema)
-    expected = expected_version(body)
-    goal_id = perform(
+    goal_id = change(
         planner().set_goal,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         statement=body["statement"],
         indicator=body["indicator"],
         target=body["target"],
-        caller_version=expected,
     )
     return respond_measure(measure_id, status=201, created_id=goal_id)
 
@@ -361,14 +359,11 @@ def revise_measure_goal(measure_id: UUID, goal_id: UUID) -> Response:
 def note_measure_approach(measure_id: UUID) -> Response:
     """Describe (or replace) the way chosen to reach the goals."""
     body = load_body(NoteMeasureApproachSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().note_approach,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["approach"],
-        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -387,15 +382,12 @@ def note_measure_approach(measure_id: UUID) -> Response:
 def add_measure_milestone(measure_id: UUID) -> Response:
     """Plan a dated milestone; `created_id` is the new milestone's id."""
     body = load_body(AddMeasureMilestoneSchema)
-    expected = expected_version(body)
-    milestone_id = perform(
+    milestone_id = change(
         planner().add_milestone,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["title"],
         body["due_on"],
-        caller_version=expected,
     )
     return respond_measure(measure_id, status=201, created_id=milestone_id)
 
@@ -443,15 +435,12 @@ def reach_measure_milestone(measure_id: UUID, milestone_id: UUID) -> Response:
 def report_measure_progress(measure_id: UUID) -> Response:
     """Report progress in percent (0–100) with an optional note."""
     body = load_body(ReportMeasureProgressSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().report_progress,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["percent"],
         body["note"],
-        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -469,14 +458,11 @@ def report_measure_progress(measure_id: UUID) -> Response:
 def block_measure(measure_id: UUID) -> Response:
     """Record that the measure cannot go on, with a reason."""
     body = load_body(BlockMeasureSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().block_measure,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["reason"],
-        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -495,14 +481,11 @@ def block_measure(measure_id: UUID) -> Response:
 def unblock_measure(measure_id: UUID) -> Response:
     """Lift the block, with an optional note."""
     body = load_body(UnblockMeasureSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().unblock_measure,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["note"],
-        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -520,15 +503,12 @@ def unblock_measure(measure_id: UUID) -> Response:
 def implement_measure(measure_id: UUID) -> Response:
     """Record the measure as implemented (`implemented_on`, today if left out) with its outcome."""
     body = load_body(ImplementMeasureSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().implement_measure,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body.get("implemented_on") or local_today(),
         body["outcome"],
-        caller_version=expected,
     )
     return respond_measure(measure_id)
 
@@ -547,15 +527,12 @@ def implement_measure(measure_id: UUID) -> Response:
 def record_measure_benefit(measure_id: UUID) -> Response:
     """Record the value the measure brought to a department (the new one is last in `benefits`)."""
     body = load_body(RecordMeasureBenefitSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().record_benefit,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["department_id"],
         body["description"],
-        caller_version=expected,
     )
     return respond_measure(measure_id, status=201)
 
@@ -573,13 +550,10 @@ def record_measure_benefit(measure_id: UUID) -> Response:
 def cancel_measure(measure_id: UUID) -> Response:
     """Stop the measure for good, with a reason (coordination)."""
     body = load_body(CancelMeasureSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().cancel_measure,
-        actor_id(),
         measure_id,
-        expected.version,
+        body,
         body["reason"],
-        caller_version=expected,
     )
     return respond_measure(measure_id)

@@ -13,10 +13,12 @@ from ideation.domain.idea import RecommendationOutcome
 from ideation.domain.working_group import MEETING_FORMAT_LABELS, MeetingFormat
 from ideation.entrypoints.api import fields as f
 from ideation.entrypoints.api.core import (
+    COMMAND_ERRORS,
     RequestSchema,
     ResponseSchema,
     actor_id,
     api_blueprint,
+    change,
     expected_version,
     load_body,
     load_query,
@@ -38,7 +40,6 @@ MEETING_FORMATS = tuple(m.value for m in MeetingFormat)
 RECOMMENDATIONS = tuple(r.value for r in RecommendationOutcome)
 WORKING_GROUP_STATUSES = ("active", "dissolved")
 MAX_MEETING_IDEAS = 100
-COMMAND_ERRORS = (403, 404, 409, 412, 422, 428)
 
 
 def _version() -> f.Integer:
@@ -250,14 +251,11 @@ def get_working_group(group_id: UUID) -> Response:
 def add_working_group_member(group_id: UUID) -> Response:
     """Take a person into the group (coordination); answers the group as it is now."""
     body = load_body(AddWorkingGroupMemberSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().add_working_group_member,
-        actor_id(),
         group_id,
-        expected.version,
+        body,
         body["person_id"],
-        caller_version=expected,
     )
     return respond_group(group_id)
 
@@ -305,18 +303,15 @@ def remove_working_group_member(group_id: UUID, person_id: UUID) -> Response:
 def record_working_group_meeting(group_id: UUID) -> Response:
     """Record a meeting (members of the group); the new meeting is the last of `meetings`."""
     body = load_body(RecordWorkingGroupMeetingSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().record_meeting,
-        actor_id(),
         group_id,
-        expected.version,
+        body,
         held_on=body["held_on"],
         format=body["format"],
         notes=body["notes"],
         decisions=body["decisions"],
         idea_ids=body["idea_ids"],
-        caller_version=expected,
     )
     return respond_group(group_id, status=201)
 
@@ -374,13 +369,10 @@ def recommend_idea(group_id: UUID) -> Response:
 def dissolve_working_group(group_id: UUID) -> Response:
     """Dissolve the group with a reason (coordination); answers the group as it is now."""
     body = load_body(DissolveWorkingGroupSchema)
-    expected = expected_version(body)
-    perform(
+    change(
         planner().dissolve_working_group,
-        actor_id(),
         group_id,
-        expected.version,
+        body,
         body["reason"],
-        caller_version=expected,
     )
     return respond_group(group_id)
