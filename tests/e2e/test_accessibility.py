@@ -29,7 +29,8 @@ STATEMENT_PATH = "/barrierefreiheit"
 MAX_PAGES_PER_ROLE = 60
 MAX_PAGES_PER_PATTERN = 3  # e.g. three idea pages are enough to check the idea template
 NARROW = {"width": 320, "height": 640}
-SKIPPED_PATHS = {"/logout"}
+# /api/docs is long (every API operation) and has its own test (test_api_docs_accessibility).
+SKIPPED_PATHS = {"/logout", "/api/docs"}
 SKIPPED_PREFIXES = ("/static/",)
 FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")  # /x.css, /export.csv: not a page
 ID_SEGMENT = re.compile(r"^(\d+|[0-9a-fA-F-]{32,36})$")
