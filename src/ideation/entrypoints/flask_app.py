@@ -34,8 +34,10 @@ from ideation.entrypoints.pages import (
     admin,
     audit,
     auth,
+    departments,
     errors,
     evidence,
+    feeds,
     history,
     ideas,
     integrity,
@@ -110,6 +112,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         planner.bp,
         audit.bp,
         integrity.bp,
+        departments.bp,
+        feeds.bp,
         profile.bp,
     ):
         app.register_blueprint(blueprint)

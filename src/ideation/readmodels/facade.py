@@ -13,7 +13,7 @@ from uuid import UUID
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from ideation.readmodels import asof, audit, chain, queries, tasks
+from ideation.readmodels import asof, audit, chain, feeds, queries, tasks, values
 from ideation.readmodels.projector import CatchUpResult, Projector
 from ideation.readmodels.views import (
     ActivityRow,
@@ -117,6 +117,16 @@ class ReadModels:
         """Ideas in submission order after a cursor key; see `queries.ideas_after`."""
         with self._reading() as conn:
             return queries.ideas_after(conn, after=after, limit=limit, **filters)
+
+    def department_values(self, department_id: UUID, **options: Any) -> Any:
+        """The benefits recorded for a department, with their measures (`values`)."""
+        with self._reading() as conn:
+            return values.department_values(conn, department_id, **options)
+
+    def feed_entries(self, **options: Any) -> Any:
+        """New ideas, decisions and implemented quick wins for feeds and the digest (`feeds`)."""
+        with self._reading() as conn:
+            return feeds.feed_entries(conn, **options)
 
     def search_ideas(
         self, text: str, *, page: int = 1, page_size: int = queries.DEFAULT_PAGE_SIZE
