@@ -30,6 +30,9 @@ PUBLIC_ENDPOINTS = {
     "static",
     "api_docs.api_page",
 }
+# Issue 8 part 6: the Atom feeds authenticate themselves (session cookie or an API bearer
+# token for feed readers) and answer 401 instead of sending readers to the login form.
+SELF_AUTHENTICATING_ENDPOINTS = {"feeds.planner_feed", "feeds.department_feed"}
 
 
 @dataclass
@@ -113,6 +116,8 @@ def require_sign_in() -> Response | None:
         return None
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
+    if request.endpoint in SELF_AUTHENTICATING_ENDPOINTS:
+        return None  # the feed view checks the bearer token itself (401 without one)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
