@@ -19,6 +19,7 @@ from ideation.domain.actor import GRANTABLE_ROLES, Role
 from ideation.domain.base import MAX_REASON_LENGTH
 from ideation.domain.department import DepartmentKind
 from ideation.domain.errors import InvalidValue
+from ideation.domain.measure import MeasureStatus
 from ideation.entrypoints.api import fields as f
 from ideation.entrypoints.api.core import (
     COMMAND_ERRORS,
@@ -74,6 +75,29 @@ class DepartmentListItemSchema(DepartmentSchema):
     supports_pledged = f.Integer(required=True)
     measures_owned = f.Integer(required=True)
     benefits_received = f.Integer(required=True)
+
+
+class DepartmentBenefitSchema(ResponseSchema):
+    """A benefit a department received, with the measure (and its idea) it came from."""
+
+    measure_id = f.UUID(required=True)
+    measure_version = f.Integer(
+        required=True, metadata={"description": "Version der Maßnahme, die ihn festhielt"}
+    )
+    description = f.String(required=True)
+    recorded_at = f.DateTime(required=True)
+    measure_title = f.String(required=True)
+    measure_status = f.String(required=True, metadata={"enum": [s.value for s in MeasureStatus]})
+    quick_win = f.Boolean(required=True)
+    idea_id = f.UUID(required=True)
+    owner_department_id = f.UUID(required=True)
+
+
+class DepartmentBenefitsSchema(ResponseSchema):
+    """A department with its figures and the benefits recorded for it, newest first."""
+
+    department = f.Nested(DepartmentListItemSchema, required=True)
+    items = f.List(f.Nested(DepartmentBenefitSchema), required=True)
 
 
 class CreateDepartmentSchema(RequestSchema):
@@ -264,6 +288,28 @@ def create_department() -> Response:
 def get_department(department_id: UUID) -> Response:
     """The department with its name, short name, kind and version."""
     return respond_department(department_id)
+
+
+@operation(
+    bp,
+    "/departments/<uuid:department_id>/benefits",
+    "GET",
+    summary="Mehrwerte eines Fachbereichs mit ihren Maßnahmen lesen (neueste zuerst)",
+    tag=TAG_DEPARTMENTS,
+    response=DepartmentBenefitsSchema,
+    errors=(404,),
+)
+def list_department_benefits(department_id: UUID) -> Response:
+    """The department's figures and every benefit recorded for it, newest first."""
+    view = perform(planner().get_department, department_id)
+    values = perform(planner().read_models.department_values, department_id)
+    if values is None:
+        raise ApiError(404, "not_found", _l("Diesen Fachbereich gibt es nicht."))
+    data = {
+        "department": {**values.department.__dict__, "version": view.version},
+        "items": [{**b.__dict__, "measure_version": b.version} for b in values.benefits],
+    }
+    return respond(DepartmentBenefitsSchema, data)
 
 
 # -- people and roles ------------------------------------------------------------------------
