@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -119,3 +120,24 @@ def test_a_refused_command_is_logged_as_a_security_record(
     assert '"event": "permission.denied"' in caplog.text
     assert str(cast.auditor) in caplog.text
     assert '"action": "department.register"' in caplog.text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda app, cast, idea, missing: app.assign_idea_to_working_group(
+            cast.member, idea, 1, missing
+        ),
+        lambda app, cast, idea, missing: app.merge_idea(cast.member, idea, 1, missing, "Dublette"),
+        lambda app, cast, idea, missing: app.accept_idea(cast.member, idea, 1, "Gut", missing),
+    ],
+    ids=["assign to a missing group", "merge into a missing idea", "accept for a missing owner"],
+)
+def test_someone_without_the_role_is_refused_before_a_missing_target_is_looked_up(
+    app: IdeationApplication, cast: Cast, command: Callable[..., Any]
+) -> None:
+    idea = app.submit_idea(cast.member, title="Zielprüfung", summary="Wer erfährt was?")
+    before = event_count(app)
+    with pytest.raises(PermissionDenied):
+        command(app, cast, idea, uuid4())
+    assert event_count(app) == before

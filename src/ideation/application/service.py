@@ -823,6 +823,7 @@ class IdeationApplication(TokenCommands, Application[UUID]):
         self, actor_id: UUID, idea_id: UUID, expected_version: int, working_group_id: UUID
     ) -> None:
         """Hand an idea in review to an active working group."""
+        self._refuse_without_role("idea.assign_to_working_group", actor_id)
         group = self._load(WorkingGroup, working_group_id)
         if not group.is_active:
             raise InvalidValue("working_group_id", "Die Arbeitsgruppe ist aufgelöst.")
@@ -856,6 +857,7 @@ class IdeationApplication(TokenCommands, Application[UUID]):
     ) -> UUID:
         """Accept an idea and plan its measure in one atomic save; return the measure id."""
         measure_id = uuid5(MEASURE_NAMESPACE, str(idea_id))
+        self._refuse_without_role("idea.accept", actor_id)
         if owner_department_id is not None:
             self._load(Department, owner_department_id)
 
@@ -918,6 +920,7 @@ class IdeationApplication(TokenCommands, Application[UUID]):
         reason: str,
     ) -> None:
         """Merge an idea into another open or accepted idea, with a reason."""
+        self._refuse_without_role("idea.merge", actor_id)
         if into_idea_id != idea_id:
             target = self._load(Idea, into_idea_id)
             if not (target.is_open or target.status == IdeaStatus.ACCEPTED):
@@ -1480,6 +1483,17 @@ class IdeationApplication(TokenCommands, Application[UUID]):
             return self._active_person(person_id)
         except PermissionDenied:
             return None
+
+    def _refuse_without_role(self, action: str, actor_id: UUID) -> None:
+        """Refuse at once if the actor holds none of the roles that may ever do `action`.
+
+        For commands that look up another object first (a group, a target idea, a
+        department): someone who may not act learns nothing about which ids exist.
+        """
+        with self._storage():
+            person = self._active_person(actor_id)
+        if not any(person.has_role(role) for role, _reach in PERMISSIONS[action]):
+            authorize(action, person)  # raises PermissionDenied and logs the refusal
 
     def _actor(self, action: str, actor_id: UUID, **scope: Any) -> Actor:
         return authorize(action, self._active_person(actor_id), **scope)
