@@ -12,10 +12,13 @@ from eventsourcing.domain import Aggregate
 
 from ideation.domain.actor import Actor
 from ideation.domain.department import Department
+from ideation.domain.exchange import ExchangeSession
 from ideation.domain.idea import Idea
 from ideation.domain.installation import Installation
 from ideation.domain.measure import Measure
 from ideation.domain.person import Person
+from ideation.domain.pilot import Pilot
+from ideation.domain.politics import Faction, PoliticalRound
 from ideation.domain.working_group import WorkingGroup
 
 
@@ -230,6 +233,60 @@ def person_events(actor: Actor) -> list[Aggregate.Event]:
     return someone.collect_events()
 
 
+def exchange_session(actor: Actor, kind: str = "consultation_hour") -> ExchangeSession:
+    return ExchangeSession.plan(
+        id=uuid4(),
+        kind=kind,
+        scheduled_on=dt.date(2030, 4, 2),
+        topic="Sprechstunde Digitalisierung",
+        host_person_id=uuid4(),
+        round_department_id=None,
+        invited_department_ids=[uuid4()],
+        actor=actor,
+    )
+
+
+def exchange_session_events(actor: Actor) -> list[Aggregate.Event]:
+    held, cancelled = exchange_session(actor), exchange_session(actor)
+    held.reschedule(dt.date(2030, 4, 9), "Raum belegt", actor)
+    held.record_held(dt.date(2030, 4, 9), [uuid4()], 12, "Notizen", ["E-Akte"], actor)
+    cancelled.cancel("Zu wenige Anmeldungen", actor)
+    return held.collect_events() + cancelled.collect_events()
+
+
+def pilot_events(actor: Actor) -> list[Aggregate.Event]:
+    pilot = Pilot.nominate(person_id=uuid4(), session_id=None, reason="Engagiert", actor=actor)
+    pilot.confirm("Zugesagt", actor)
+    pilot.withdraw("Stellenwechsel", actor)
+    pilot.nominate_again(uuid4(), "Wieder da", actor)
+    return pilot.collect_events()
+
+
+def faction_events(actor: Actor) -> list[Aggregate.Event]:
+    faction = Faction.register(id=uuid4(), name="Fraktion Grün", short_name="Grüne", actor=actor)
+    faction.rename("Fraktion Bündnis 90/Die Grünen", "Grüne", actor)
+    faction.retire("Nicht mehr im Rat", actor)
+    return faction.collect_events()
+
+
+def political_round(actor: Actor) -> PoliticalRound:
+    return PoliticalRound.plan(
+        id=uuid4(),
+        scheduled_on=dt.date(2030, 5, 6),
+        title="Digitalrunde Mai",
+        invited_faction_ids=[uuid4()],
+        actor=actor,
+    )
+
+
+def political_round_events(actor: Actor) -> list[Aggregate.Event]:
+    held, cancelled = political_round(actor), political_round(actor)
+    held.record_held(dt.date(2030, 5, 6), [uuid4()], ["Frage"], ["Anregung"], "", actor)
+    held.adopt_suggestion(0, uuid4(), actor)
+    cancelled.cancel("Sitzungswoche", actor)
+    return held.collect_events() + cancelled.collect_events()
+
+
 def installation_events(actor: Actor) -> list[Aggregate.Event]:
     return Installation(id=uuid4(), first_admin_id=uuid4(), actor=actor).collect_events()
 
@@ -242,4 +299,8 @@ EVERY_COMMAND: dict[type[Aggregate], Callable[[Actor], list[Aggregate.Event]]] =
     Department: department_events,
     Person: person_events,
     Installation: installation_events,
+    ExchangeSession: exchange_session_events,
+    Pilot: pilot_events,
+    Faction: faction_events,
+    PoliticalRound: political_round_events,
 }

@@ -14,14 +14,28 @@ import ideation.domain
 from ideation.domain.actor import Actor
 from ideation.domain.base import PlannerAggregate
 from ideation.domain.department import Department
+from ideation.domain.exchange import ExchangeSession
 from ideation.domain.idea import Idea
 from ideation.domain.installation import Installation
 from ideation.domain.measure import Measure
 from ideation.domain.person import Person
+from ideation.domain.pilot import Pilot
+from ideation.domain.politics import Faction, PoliticalRound
 from ideation.domain.working_group import WorkingGroup
 from tests.unit.builders import EVERY_COMMAND
 
-AGGREGATES = (Idea, Measure, WorkingGroup, Department, Person, Installation)
+AGGREGATES = (
+    Idea,
+    Measure,
+    WorkingGroup,
+    Department,
+    Person,
+    Installation,
+    ExchangeSession,
+    Pilot,
+    Faction,
+    PoliticalRound,
+)
 
 PERSONAL_DATA_NAMES = (
     "display_name",

@@ -53,6 +53,24 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     "Person.Reactivated": ("person.reactivated", N_("Person reaktiviert")),
     "Person.Erased": ("person.erased", N_("Personendaten gelöscht")),
     "Installation.Initialised": ("installation.initialised", N_("Planer eingerichtet")),
+    "ExchangeSession.Planned": ("exchange.planned", N_("Austauschformat geplant")),
+    "ExchangeSession.Rescheduled": ("exchange.rescheduled", N_("Austauschformat verschoben")),
+    "ExchangeSession.Held": ("exchange.held", N_("Austauschformat durchgeführt")),
+    "ExchangeSession.Cancelled": ("exchange.cancelled", N_("Austauschformat abgesagt")),
+    "Pilot.Nominated": ("pilot.nominated", N_("Als Kandidatin / Kandidat vorgemerkt")),
+    "Pilot.Renominated": ("pilot.renominated", N_("Erneut als Kandidatin / Kandidat vorgemerkt")),
+    "Pilot.Confirmed": ("pilot.confirmed", N_("Als Digitallotsin / -lotse bestätigt")),
+    "Pilot.Withdrawn": ("pilot.withdrawn", N_("Lotsenschaft zurückgezogen")),
+    "Faction.Registered": ("faction.registered", N_("Fraktion angelegt")),
+    "Faction.Renamed": ("faction.renamed", N_("Fraktion umbenannt")),
+    "Faction.Retired": ("faction.retired", N_("Fraktion ausgetragen")),
+    "PoliticalRound.Planned": ("political_round.planned", N_("Politische Runde geplant")),
+    "PoliticalRound.Held": ("political_round.held", N_("Politische Runde durchgeführt")),
+    "PoliticalRound.SuggestionAdopted": (
+        "political_round.suggestion_adopted",
+        N_("Anregung als Idee übernommen"),
+    ),
+    "PoliticalRound.Cancelled": ("political_round.cancelled", N_("Politische Runde abgesagt")),
 }
 
 # The filter kinds of the history page: what a reader looks for.

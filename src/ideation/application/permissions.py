@@ -67,6 +67,22 @@ PERMISSIONS: dict[str, tuple[Grant, ...]] = {
     "measure.implement": ((G, OWN_GROUP), (M, OWN_DEPARTMENT)),
     "measure.record_benefit": ((G, OWN_GROUP), (M, OWN_DEPARTMENT), (C, ANY)),
     "measure.cancel": ((C, ANY),),
+    # Issue 8: the coordination runs the exchange formats, notes digital pilots and holds
+    # the political rounds; the list of factions is kept by the coordination or the admins.
+    "exchange.plan": ((C, ANY),),
+    "exchange.reschedule": ((C, ANY),),
+    "exchange.record": ((C, ANY),),
+    "exchange.cancel": ((C, ANY),),
+    "pilot.nominate": ((C, ANY),),
+    "pilot.confirm": ((C, ANY),),
+    "pilot.withdraw": ((C, ANY),),
+    "faction.register": ((C, ANY), (A, ANY)),
+    "faction.rename": ((C, ANY), (A, ANY)),
+    "faction.retire": ((C, ANY), (A, ANY)),
+    "political_round.plan": ((C, ANY),),
+    "political_round.record": ((C, ANY),),
+    "political_round.cancel": ((C, ANY),),
+    "political_round.adopt_suggestion": ((C, ANY),),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -113,6 +129,20 @@ ACTION_LABELS: dict[str, str] = {
     "measure.implement": N_("Als umgesetzt melden"),
     "measure.record_benefit": N_("Mehrwert festhalten"),
     "measure.cancel": N_("Maßnahme abbrechen"),
+    "exchange.plan": N_("Austauschformat planen"),
+    "exchange.reschedule": N_("Austauschformat verschieben"),
+    "exchange.record": N_("Austauschformat als durchgeführt festhalten"),
+    "exchange.cancel": N_("Austauschformat absagen"),
+    "pilot.nominate": N_("Als Kandidatin / Kandidat vormerken"),
+    "pilot.confirm": N_("Als Digitallotsin / -lotse bestätigen"),
+    "pilot.withdraw": N_("Lotsenschaft zurückziehen"),
+    "faction.register": N_("Fraktion anlegen"),
+    "faction.rename": N_("Fraktion umbenennen"),
+    "faction.retire": N_("Fraktion austragen"),
+    "political_round.plan": N_("Politische Runde planen"),
+    "political_round.record": N_("Politische Runde festhalten"),
+    "political_round.cancel": N_("Politische Runde absagen"),
+    "political_round.adopt_suggestion": N_("Anregung als Idee übernehmen"),
 }
 
 

@@ -19,6 +19,7 @@ from eventsourcing.persistence import (
     OperationalError,
 )
 
+from ideation.application.cooperation import CooperationCommands
 from ideation.application.errors import (
     ApplicationError,
     ConcurrencyConflict,
@@ -63,10 +64,13 @@ from ideation.domain.base import PlannerAggregate, check_reason, check_text
 from ideation.domain.clock import Clock, using_clock
 from ideation.domain.department import Department
 from ideation.domain.errors import N_, DomainError, InvalidValue, msg
+from ideation.domain.exchange import ExchangeSession
 from ideation.domain.idea import Idea, IdeaStatus
 from ideation.domain.installation import INSTALLATION_ID, Installation
 from ideation.domain.measure import Measure
 from ideation.domain.person import Person
+from ideation.domain.pilot import Pilot
+from ideation.domain.politics import Faction, PoliticalRound
 from ideation.domain.stages import STAGE_LABELS, visible_stage
 from ideation.domain.working_group import WorkingGroup
 from ideation.readmodels.facade import ReadModels
@@ -89,6 +93,10 @@ NOUNS = {
     WorkingGroup: N_("Die Arbeitsgruppe"),
     Department: N_("Der Fachbereich"),
     Person: N_("Die Person"),
+    ExchangeSession: N_("Das Austauschformat"),
+    Pilot: N_("Die Lotsenschaft"),
+    Faction: N_("Die Fraktion"),
+    PoliticalRound: N_("Die Politische Runde"),
 }
 
 
@@ -141,7 +149,7 @@ class AlreadyInitialised(ApplicationError):
     code = "already_initialised"
 
 
-class IdeationApplication(TokenCommands, Application[UUID]):
+class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID]):
     """The planner's application service: commands return ids, queries return plain data."""
 
     name = "ideation"
@@ -712,13 +720,16 @@ class IdeationApplication(TokenCommands, Application[UUID]):
         themes: Sequence[str] = (),
         idempotency_key: str | None = None,
         origin: str = "",
+        origin_session_id: UUID | None = None,
     ) -> UUID:
         """Submit an idea for the actor's department; the same key twice gives the same idea.
 
-        `origin` says where the idea came from (an exchange format, a political round,
-        another system's reference); it is optional.
+        `origin` says in words where the idea came from (another system's reference, say);
+        `origin_session_id` names the exchange format session it came from. Both optional.
         """
         idea_id = self._idea_id_for(actor_id, idempotency_key)
+        if origin_session_id is not None:
+            self._check_origin_session(origin_session_id)
         with self._storage():
             person = self._active_person(actor_id)
             actor = authorize("idea.submit", person, department_id=person.department_id)
@@ -731,6 +742,7 @@ class IdeationApplication(TokenCommands, Application[UUID]):
                     themes=list(themes),
                     department_id=person.department_id,
                     origin=origin,
+                    origin_session_id=origin_session_id,
                     actor=actor,
                 )
             try:
@@ -1637,6 +1649,8 @@ class IdeationApplication(TokenCommands, Application[UUID]):
             summary=idea.summary,
             description=idea.description,
             origin=idea.origin,
+            origin_session_id=idea.origin_session_id,
+            origin_round_id=idea.origin_round_id,
             themes=tuple(idea.themes),
             department_id=idea.department_id,
             submitted_by=idea.submitted_by,

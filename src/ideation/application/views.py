@@ -77,6 +77,8 @@ class IdeaView:
     updated_at: dt.datetime
     # Where the idea came from (free text, optional; Submitted v2).
     origin: str = ""
+    origin_session_id: UUID | None = None
+    origin_round_id: UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    # Digital-policy speakers of the council factions: read briefings and published measures.
+    AMBASSADOR = "ambassador"
     SYSTEM = "system"
 
 
@@ -26,6 +28,7 @@ GRANTABLE_ROLES = (
     Role.COORDINATOR,
     Role.AUDITOR,
     Role.ADMIN,
+    Role.AMBASSADOR,
 )
 
 ROLE_LABELS = {
@@ -34,6 +37,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: N_("Smart-City-Koordination"),
     Role.AUDITOR: N_("Prüferin / Prüfer"),
     Role.ADMIN: N_("Administration"),
+    Role.AMBASSADOR: N_("Botschafterin / Botschafter (Politik)"),
     Role.SYSTEM: N_("System"),
 }
 

@@ -128,12 +128,17 @@ class Idea(PlannerAggregate):
     """A project idea proposed by a department (Projektidee)."""
 
     error_prefix = "idea"
-    # Snapshots: version 2 added `origin`.
-    class_version = 2
+    # Snapshots: version 2 added `origin`, version 3 the session or round it came from.
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state["origin"] = ""
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        state["origin_session_id"] = None
+        state["origin_round_id"] = None
 
     @classmethod
     def submit(
@@ -147,6 +152,8 @@ class Idea(PlannerAggregate):
         department_id: UUID,
         actor: Actor,
         origin: str = "",
+        origin_session_id: UUID | None = None,
+        origin_round_id: UUID | None = None,
     ) -> Idea:
         """Check the content and create a submitted idea."""
         return cls(
@@ -157,24 +164,34 @@ class Idea(PlannerAggregate):
             themes=check_idea_field("themes", themes),
             department_id=department_id,
             origin=check_optional_text("origin", origin, "Herkunft", max_length=MAX_ORIGIN_LENGTH),
+            origin_session_id=origin_session_id,
+            origin_round_id=origin_round_id,
             actor=actor,
         )
 
     class Submitted(PlannerAggregate.Created):
-        """Version 2 added `origin` (where the idea came from); v1 events had none."""
+        """Version 2 added `origin` (where the idea came from); version 3 the exchange
+        format session or political round it came from (issue 8)."""
 
-        class_version = 2
+        class_version = 3
         title: str
         summary: str
         description: str
         themes: list[str]
         department_id: UUID
         origin: str
+        origin_session_id: UUID | None
+        origin_round_id: UUID | None
         actor: Actor
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["origin"] = ""
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["origin_session_id"] = None
+            state["origin_round_id"] = None
 
     @event(Submitted)
     def __init__(
@@ -186,6 +203,8 @@ class Idea(PlannerAggregate):
         themes: list[str],
         department_id: UUID,
         origin: str,
+        origin_session_id: UUID | None,
+        origin_round_id: UUID | None,
         actor: Actor,
     ) -> None:
         self.title = title
@@ -195,6 +214,8 @@ class Idea(PlannerAggregate):
         self.department_id = department_id
         # Where the idea came from: an exchange format, a political round, another system.
         self.origin = origin
+        self.origin_session_id = origin_session_id
+        self.origin_round_id = origin_round_id
         self.submitted_by = actor.person_id
         self.status = IdeaStatus.SUBMITTED.value
         self.supporting_departments: list[UUID] = []

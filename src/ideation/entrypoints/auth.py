@@ -11,11 +11,11 @@ from uuid import UUID
 
 from flask import Flask, abort, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin, current_user, logout_user
+from flask_login import AnonymousUserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ideation.application.security_log import log_security_event
-from ideation.entrypoints.api.errors import API_ROOT
+from ideation.entrypoints.api_boundary import API_ROOT
 from ideation.entrypoints.extensions import login_manager
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -81,6 +81,17 @@ def load_signed_in_person(user_id: str) -> SignedInPerson | None:
         department_id=person.department_id,
         roles=person.roles,
     )
+
+
+def start_session(person: SignedInPerson, *, keep_locale: bool = False) -> None:
+    """Sign `person` in with a fresh session (no fixation), valid for the absolute lifetime."""
+    locale = session.get("locale")
+    session.clear()
+    if keep_locale and locale:
+        session["locale"] = locale
+    login_user(person)
+    session.permanent = True
+    session["signed_in_at"] = time.time()
 
 
 def role_required(role: str) -> Callable[[View], View]:

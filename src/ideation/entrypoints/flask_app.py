@@ -32,11 +32,14 @@ from ideation.entrypoints.labels import (
 )
 from ideation.entrypoints.pages import (
     admin,
+    alliance,
     audit,
     auth,
+    briefings,
     departments,
     errors,
     evidence,
+    exchange,
     feeds,
     history,
     ideas,
@@ -45,6 +48,7 @@ from ideation.entrypoints.pages import (
     main,
     measures,
     planner,
+    politics,
     profile,
     working_groups,
 )
@@ -115,6 +119,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         departments.bp,
         feeds.bp,
         profile.bp,
+        exchange.bp,
+        alliance.bp,
+        politics.bp,
+        briefings.bp,
     ):
         app.register_blueprint(blueprint)
 

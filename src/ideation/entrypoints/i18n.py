@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, gettext
 
-from ideation.entrypoints.api.errors import API_ROOT
+from ideation.entrypoints.api_boundary import API_ROOT
 
 DEFAULT_LOCALE = "de"
 SUPPORTED_LOCALES = {"de": "Deutsch", "en": "English"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
-from ideation.entrypoints.api.errors import API_ROOT
+from ideation.entrypoints.api_boundary import API_ROOT
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 

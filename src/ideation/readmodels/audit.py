@@ -28,10 +28,13 @@ from sqlalchemy.engine import Connection, Row
 from ideation.domain.actor import Role
 from ideation.domain.department import Department
 from ideation.domain.errors import N_, msg
+from ideation.domain.exchange import ExchangeSession
 from ideation.domain.idea import Idea
 from ideation.domain.installation import Installation
 from ideation.domain.measure import Measure
 from ideation.domain.person import Person
+from ideation.domain.pilot import Pilot
+from ideation.domain.politics import Faction, PoliticalRound
 from ideation.domain.working_group import WorkingGroup
 from ideation.readmodels.queries import InvalidQuery, check_page, parse_day
 from ideation.readmodels.tables import activity, departments, ideas, measures, working_groups
@@ -49,6 +52,10 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     Person,
     Department,
     Installation,
+    ExchangeSession,
+    Pilot,
+    Faction,
+    PoliticalRound,
 )
 
 

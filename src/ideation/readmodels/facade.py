@@ -390,6 +390,12 @@ class ReadModels:
         with self._reading() as conn:
             return audit.audit_rows_after(conn, position, limit)
 
+    # -- issue 8: exchange formats and digital pilots ------------------------------
+
+    # -- issue 8: the alliance of the willing ---------------------------------------
+
+    # -- issue 8: factions, political rounds and briefings --------------------------
+
     def _stream(
         self, checked: audit.AuditFilter, decisions: bool, newest_first: bool, batch_size: int
     ) -> Iterator[AuditRow]:

@@ -14,12 +14,13 @@ from sqlalchemy.sql.dml import Update
 from ideation.domain.idea import comment_id
 from ideation.domain.rules import is_quick_win
 from ideation.domain.stages import visible_stage
-from ideation.readmodels import search
+from ideation.readmodels import cooperation_handlers, search
 from ideation.readmodels.tables import (
     activity,
     benefits,
     comments,
     departments,
+    engagement,
     group_members,
     idea_supports,
     idea_themes,
@@ -51,10 +52,15 @@ def project_batch(conn: Connection, events: Iterable[tuple[int, Any]]) -> int:
     reindex per idea touched (an idea with many comments is indexed once, not per comment).
     """
     activity_rows: list[dict[str, Any]] = []
+    engagement_rows: list[dict[str, Any]] = []
     dirty_ideas: dict[UUID, None] = {}
     for position, event in events:
         kind = event_type(event)
         activity_rows.append(activity_row(position, event))
+        engagement_rows.extend(
+            {"position": position, "department_id": d, "kind": k, "occurred_on": day}
+            for d, k, day in cooperation_handlers.engagement_rows(conn, kind, event)
+        )
         if kind == "Idea.Submitted":
             _idea_submitted(conn, event, search_key=position)
         else:
@@ -65,6 +71,8 @@ def project_batch(conn: Connection, events: Iterable[tuple[int, Any]]) -> int:
             dirty_ideas[event.originator_id] = None
     if activity_rows:
         conn.execute(insert(activity), activity_rows)
+    if engagement_rows:
+        conn.execute(insert(engagement), engagement_rows)
     for idea_id in dirty_ideas:
         search.reindex_idea(conn, idea_id)
     return len(activity_rows)
@@ -196,6 +204,8 @@ def _idea_submitted(conn: Connection, e: Any, *, search_key: int) -> None:
             "comment_count": 0,
             "submitted_at": e.timestamp,
             "updated_at": e.timestamp,
+            "origin_session_id": e.origin_session_id,
+            "origin_round_id": e.origin_round_id,
         },
     )
     _replace_themes(conn, e.originator_id, e.themes)
@@ -535,4 +545,5 @@ HANDLERS: dict[str, Handler] = {
     "Person.RoleRevoked": _roles_changed(grant=False),
     "Person.Deactivated": lambda conn, e: _touch_person(conn, e, active=False),
     "Person.Reactivated": lambda conn, e: _touch_person(conn, e, active=True),
+    **cooperation_handlers.HANDLERS,
 }

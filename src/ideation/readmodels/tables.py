@@ -42,7 +42,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
 # Bump whenever a table below changes: start-up then drops and rebuilds every read model
 # from the event log (our documented equivalent of a migration; the event store is untouched).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The tracking row of the one projection that maintains every table below.
 PROJECTION_NAME = "planner"
@@ -89,6 +89,9 @@ ideas = Table(
     Column("submitted_at", UTCDateTime(), nullable=False, index=True),
     Column("updated_at", UTCDateTime(), nullable=False, index=True),
     Column("decided_at", UTCDateTime(), nullable=True),
+    # Where the idea came from (issue 8): an exchange format session or a political round.
+    Column("origin_session_id", Uuid, nullable=True, index=True),
+    Column("origin_round_id", Uuid, nullable=True, index=True),
 )
 
 idea_themes = Table(
@@ -217,6 +220,104 @@ activity = Table(
     # The other object a decision names: the merge target, the accepted idea's measure, the
     # recommending working group.
     Column("related_id", Uuid, nullable=True),
+)
+
+# -- cooperation (issue 8) -------------------------------------------------------------
+
+exchange_sessions = Table(
+    "rm_exchange_sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(30), nullable=False, index=True),
+    Column("status", String(30), nullable=False, index=True),
+    Column("scheduled_on", Date, nullable=False, index=True),
+    Column("held_on", Date, nullable=True),
+    Column("topic", String(200), nullable=False),
+    Column("host_person_id", Uuid, nullable=False),
+    Column("round_department_id", Uuid, nullable=True),
+    Column("participant_count", Integer, nullable=False),
+    Column("needs_count", Integer, nullable=False),
+    Column("planned_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Departments invited to and taking part in a session (one row per pair).
+session_departments = Table(
+    "rm_session_departments",
+    metadata,
+    Column("session_id", Uuid, primary_key=True),
+    Column("department_id", Uuid, primary_key=True, index=True),
+    Column("invited", Boolean, nullable=False),
+    Column("participated", Boolean, nullable=False),
+)
+
+pilots = Table(
+    "rm_pilots",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("person_id", Uuid, nullable=False, unique=True),
+    Column("status", String(30), nullable=False, index=True),
+    Column("session_id", Uuid, nullable=True, index=True),
+    Column("reason", Text, nullable=False),
+    Column("nominated_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+factions = Table(
+    "rm_factions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("short_name", String(30), nullable=False),
+    Column("status", String(30), nullable=False),
+)
+
+political_rounds = Table(
+    "rm_political_rounds",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("status", String(30), nullable=False, index=True),
+    Column("scheduled_on", Date, nullable=False, index=True),
+    Column("held_on", Date, nullable=True, index=True),
+    Column("title", String(200), nullable=False),
+    Column("questions_count", Integer, nullable=False),
+    Column("suggestions_count", Integer, nullable=False),
+    Column("adopted_count", Integer, nullable=False),
+    Column("planned_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Factions invited to and attending a round (one row per pair).
+round_factions = Table(
+    "rm_round_factions",
+    metadata,
+    Column("round_id", Uuid, primary_key=True),
+    Column("faction_id", Uuid, primary_key=True, index=True),
+    Column("invited", Boolean, nullable=False),
+    Column("attended", Boolean, nullable=False),
+)
+
+# The alliance of the willing: one row per act of engagement of a department, dated in
+# Berlin time, so any period's ranking is one GROUP BY (readmodels/alliance.py).
+ENGAGEMENT_KINDS = (
+    "ideas_submitted",
+    "supports_pledged",
+    "group_seats",
+    "sessions_attended",
+    "measures_owned",
+    "benefits_received",
+)
+engagement = Table(
+    "rm_engagement",
+    metadata,
+    Column("position", BigInteger, primary_key=True, autoincrement=False),
+    Column("department_id", Uuid, primary_key=True, index=True),
+    Column("kind", String(30), primary_key=True),
+    Column("occurred_on", Date, nullable=False, index=True),
 )
 
 # The hash chain over the stored event records (tamper evidence, readmodels/chain.py): one

@@ -54,7 +54,16 @@ DECISION_EVENT_TYPES = (
 )
 # The objects of daily work (people, departments and the installation are administration).
 WORK_AGGREGATE_TYPES = ("Idea", "Measure", "WorkingGroup")
-AGGREGATE_TYPES = (*WORK_AGGREGATE_TYPES, "Person", "Department", "Installation")
+AGGREGATE_TYPES = (
+    *WORK_AGGREGATE_TYPES,
+    "Person",
+    "Department",
+    "Installation",
+    "ExchangeSession",
+    "Pilot",
+    "Faction",
+    "PoliticalRound",
+)
 RUNNING_MEASURE_STATUSES = (MeasureStatus.PLANNED.value, MeasureStatus.IN_PROGRESS.value)
 OPEN_IDEA_STATUSES = tuple(s.value for s in OPEN_STATUSES)
 DEFAULT_TASK_LIMIT = 5

@@ -6,9 +6,12 @@ from flask import Flask, current_app, request
 
 from ideation.entrypoints.api import (
     admin,
+    alliance,
+    exchange,
     ideas,
     measures,
     openapi,
+    politics,
     record,
     tokens,
     working_groups,
@@ -20,7 +23,18 @@ from ideation.entrypoints.extensions import csrf, limiter
 DEFAULT_API_RATE_LIMIT = "600 per minute"
 API_BLUEPRINT_PREFIX = "api_"
 
-FEATURE_MODULES = (tokens, ideas, working_groups, measures, admin, record, openapi)
+FEATURE_MODULES = (
+    tokens,
+    ideas,
+    working_groups,
+    measures,
+    admin,
+    record,
+    exchange,
+    alliance,
+    politics,
+    openapi,
+)
 
 
 def _rate_limit() -> str:

@@ -30,6 +30,7 @@ from ideation.application.errors import (
 from ideation.application.views import PersonView
 from ideation.domain.errors import DomainError
 from ideation.entrypoints.api.errors import ApiError
+from ideation.entrypoints.api_boundary import bearer_token
 from ideation.entrypoints.i18n import localized_error
 
 T = TypeVar("T")
@@ -156,14 +157,14 @@ def authenticate_request() -> None:
     """Before every API request: find the person behind the bearer token (cookies never count)."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token()
+    if token is None:
         raise ApiError(
             401,
             "unauthenticated",
             _l("Bitte mit einem API-Token anmelden (Kopfzeile Authorization: Bearer …)."),
         )
-    grant = current_app.extensions["ideation"].person_for_token(token.strip())
+    grant = current_app.extensions["ideation"].person_for_token(token)
     if grant is None:
         raise ApiError(
             401, "unauthenticated", _l("Der Token ist ungültig, abgelaufen oder widerrufen.")

@@ -9,8 +9,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-# The JSON routes; the readable page /api/docs is an ordinary page (session, HTML errors).
-API_ROOT = "/api/v1/"
+from ideation.entrypoints.api_boundary import API_ROOT
 
 # The stable codes and the status each one comes with (docs/api.md lists them).
 ERROR_CODES = {

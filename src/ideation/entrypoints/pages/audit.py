@@ -55,6 +55,10 @@ OBJECT_TYPES = {
     "Person": _l("Person"),
     "Department": _l("Fachbereich"),
     "Installation": _l("Planer"),
+    "ExchangeSession": _l("Austauschformat"),
+    "Pilot": _l("Digitallotsin / -lotse"),
+    "Faction": _l("Fraktion"),
+    "PoliticalRound": _l("Politische Runde"),
 }
 SYSTEM_ROLE_LABEL = _l("System")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import (
     Blueprint,
     current_app,
@@ -15,11 +13,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from ideation.application.errors import LoginFailed, LoginThrottled
-from ideation.entrypoints.auth import load_signed_in_person
+from ideation.entrypoints.auth import load_signed_in_person, start_session
 from ideation.entrypoints.extensions import limiter
 from ideation.entrypoints.forms import SignInForm
 from ideation.entrypoints.i18n import localized_error
@@ -51,10 +49,7 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
         return render_template("auth/login.html", form=form), 401
     person = load_signed_in_person(f"{grant.person_id}:{grant.session_version}")
     target = safe_next(form.next.data) or url_for("main.index")
-    session.clear()  # a new session at sign-in (no fixation)
-    login_user(person)
-    session.permanent = True
-    session["signed_in_at"] = time.time()
+    start_session(person)
     flash(_("Sie sind angemeldet."), "success")
     return redirect(target)
 

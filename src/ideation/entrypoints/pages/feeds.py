@@ -27,6 +27,7 @@ from wtforms import StringField
 from wtforms.validators import Optional
 
 from ideation.application.security_log import log_security_event
+from ideation.entrypoints.api_boundary import bearer_token
 from ideation.entrypoints.i18n import TIMEZONE, end_of_day
 from ideation.entrypoints.pages.common import department_name, department_names, planner
 from ideation.entrypoints.pages.main import decision_label, local_today
@@ -64,10 +65,10 @@ def _reader() -> Reader | None:
     """The signed-in person, or the person behind a valid bearer token; None otherwise."""
     if current_user.is_authenticated:
         return Reader(current_user.person_id, tuple(current_user.roles))
-    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token()
+    if token is None:
         return None
-    grant = planner().person_for_token(token.strip())
+    grant = planner().person_for_token(token)
     if grant is None:
         return None
     return Reader(grant.person.id, tuple(grant.person.roles))

@@ -13,20 +13,19 @@ abmelden" ends this session too and leads to the login page.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
 from ideation.application.errors import LoginFailed, LoginThrottled
 from ideation.application.tokens import TokenView
 from ideation.domain.errors import InvalidValue
-from ideation.entrypoints.auth import load_signed_in_person
+from ideation.entrypoints.auth import load_signed_in_person, start_session
 from ideation.entrypoints.extensions import limiter
 from ideation.entrypoints.forms.profile import (
     ChangePasswordForm,
@@ -154,13 +153,7 @@ def _sign_in_again(person_id: UUID, password: str) -> bool:
     person = load_signed_in_person(f"{grant.person_id}:{grant.session_version}")
     if person is None or person.person_id != person_id:
         return False
-    locale = session.get("locale")
-    session.clear()  # a new session, as at sign-in
-    if locale:
-        session["locale"] = locale
-    login_user(person)
-    session.permanent = True
-    session["signed_in_at"] = time.time()
+    start_session(person, keep_locale=True)
     return True
 
 

@@ -1,0 +1,7 @@
+"""API: issue 8 (politics)."""
+
+from __future__ import annotations
+
+from ideation.entrypoints.api.core import api_blueprint
+
+bp = api_blueprint("politics")
