@@ -6,10 +6,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
+from ideation.domain.exchange import ExchangeKind
 from ideation.entrypoints.cli import main
 from ideation.entrypoints.demo import DEMO_PASSWORD, FLAGSHIP_TITLE, demo_usernames
 from ideation.entrypoints.flask_app import create_app
+from ideation.readmodels.tables import (
+    exchange_sessions,
+    factions,
+    ideas,
+    pilots,
+    political_rounds,
+)
 from tests.functional.conftest import sign_in
 
 EVERY_STAGE = {
@@ -88,7 +97,7 @@ def test_the_demo_city_is_seeded_once_with_companies_and_accounts(
     assert main(["demo"]) == 0
     assert main(["demo"]) == 0
     output = capsys.readouterr().out
-    assert "13 Fachbereiche und Unternehmen, 16 Zugänge" in output
+    assert "13 Fachbereiche und Unternehmen, 17 Zugänge" in output
     assert "bereits vorhanden" in output
 
     app = create_app(demo_env).extensions["ideation"]
@@ -105,6 +114,7 @@ def test_the_demo_city_is_seeded_once_with_companies_and_accounts(
     assert roles["swm"] == roles["vbm"] == {"member", "group_member"}
     assert roles["koordination"] == {"coordinator"}
     assert roles["pruefung"] == {"auditor"}
+    assert roles["politik"] == {"ambassador"}
 
 
 def test_the_city_has_at_least_40_ideas_in_every_stage_with_reasons(city) -> None:
@@ -212,7 +222,7 @@ def test_every_demo_account_signs_in_with_the_demo_password(demo_env: dict[str, 
     for username in usernames:
         client = web.test_client()
         assert sign_in(client, username, DEMO_PASSWORD).status_code == 302, username
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow_redirects=True).status_code == 200, username
 
 
 def test_demo_reset_recreates_the_city(demo_env: dict[str, str]) -> None:
@@ -228,3 +238,31 @@ def test_a_production_start_refuses_demo_passwords(demo_env: dict[str, str]) -> 
     assert main(["demo"]) == 0
     with pytest.raises(RuntimeError, match="Demo-Zugänge"):
         create_app({**demo_env, "IDEATION_ENV": "production"})
+
+
+def test_the_city_cooperates_through_every_exchange_format_pilots_and_political_rounds(
+    city,
+) -> None:
+    city.read_models.catch_up()
+    with city.read_models.engine.connect() as conn:
+        sessions = list(conn.execute(select(exchange_sessions)))
+        rounds = list(conn.execute(select(political_rounds)))
+        pilot_statuses = list(conn.execute(select(pilots.c.status)).scalars())
+        from_sessions = conn.execute(
+            select(func.count()).where(ideas.c.origin_session_id.is_not(None))
+        ).scalar_one()
+        from_rounds = list(
+            conn.execute(select(ideas.c.title).where(ideas.c.origin_round_id.is_not(None)))
+        )
+        faction_count = conn.execute(select(func.count()).select_from(factions)).scalar_one()
+
+    held_kinds = {s.kind for s in sessions if s.status == "held"}
+    assert held_kinds == {kind.value for kind in ExchangeKind}
+    assert {s.status for s in sessions} == {"held", "planned", "cancelled"}
+    assert any(s.scheduled_on > dt.date.today() for s in sessions)  # upcoming sessions
+    assert {"candidate", "confirmed", "withdrawn"} <= set(pilot_statuses)
+    assert len([r for r in rounds if r.status == "held"]) >= 2
+    assert any(r.scheduled_on > dt.date.today() for r in rounds)
+    assert from_sessions >= 10
+    assert len(from_rounds) >= 2
+    assert faction_count >= 5

@@ -16,6 +16,7 @@ from uuid import UUID
 from ideation.application.service import IdeationApplication
 from ideation.config import Settings
 from ideation.entrypoints import demo_data as script
+from ideation.entrypoints.demo_cooperation import AMBASSADOR, ROUNDS, SESSIONS, Cooperation
 from ideation.entrypoints.demo_data import DemoGroup, DemoIdea, Meeting, Step
 from ideation.eventstore.settings import storage_settings
 
@@ -50,7 +51,12 @@ DEPARTMENTS = [
     ("Wohnungsbaugesellschaft Musterstadt", "WBG", "company", "Wiebke Wohnen"),
     ("Verkehrsbetriebe Musterstadt", "VBM", "company", "Volker Verkehr"),
 ]
-ROLE_ACCOUNTS = {"admin": "admin", "koordination": "coordinator", "pruefung": "auditor"}
+ROLE_ACCOUNTS = {
+    "admin": "admin",
+    "koordination": "coordinator",
+    "pruefung": "auditor",
+    AMBASSADOR: "ambassador",
+}
 # Department accounts that also hold group_member: exactly those sitting in a working group.
 GROUP_MEMBER_DEPARTMENTS = frozenset(
     code for group in script.WORKING_GROUPS for code in group.members
@@ -151,6 +157,7 @@ class _City:
         self.measures: dict[str, UUID] = {}  # idea key → measure id
         self.milestones: dict[tuple[str, str], UUID] = {}  # (idea key, title) → id
         self._queue: list[_Scheduled] = []
+        self.cooperation = Cooperation(self)
 
     # -- time ------------------------------------------------------------------------------
 
@@ -212,7 +219,16 @@ class _City:
         auditor = app.register_person(
             admin, "Paula Prüfung", "pruefung@musterstadt.example", digital, ["auditor"]
         )
-        self.people |= {"admin": admin, "koordination": coordinator, "pruefung": auditor}
+        # The digital-policy speaker of a faction: reads briefings and published measures.
+        ambassador = app.register_person(
+            admin, "Rita Rat", "politik@musterstadt.example", digital, ["ambassador"]
+        )
+        self.people |= {
+            "admin": admin,
+            "koordination": coordinator,
+            "pruefung": auditor,
+            AMBASSADOR: ambassador,
+        }
         for username in demo_usernames():
             app.create_account(
                 admin, self.people[username], username, DEMO_PASSWORD, enforce_policy=False
@@ -228,6 +244,7 @@ class _City:
             self._schedule_group(group)
         for idea in script.IDEAS:
             self._schedule_idea(idea)
+        self.cooperation.schedule()
         quarter = 1
         for item in sorted(self._queue):
             while item.day >= quarter * 91 and quarter < 4:
@@ -245,6 +262,10 @@ class _City:
             f"Ein Jahr nachgespielt: {len(self.ideas)} Ideen, {len(self.measures)} Maßnahmen "
             f"({implemented} Quick Wins umgesetzt), {len(self.groups)} Arbeitsgruppen "
             f"mit {meetings} Sitzungen"
+        )
+        progress(
+            f"Zusammenarbeit: {len(SESSIONS)} Austauschformate, "
+            f"{len(self.cooperation.factions)} Fraktionen, {len(ROUNDS)} Politische Runden"
         )
 
     def _at(self, day: int, run: Callable[[], None]) -> None:
@@ -297,6 +318,7 @@ class _City:
             summary=idea.summary,
             description=idea.description,
             themes=idea.themes,
+            origin_session_id=self.cooperation.session_of(idea.key),
         )
 
     def _group_actor(self, idea: DemoIdea) -> UUID:
