@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import StoredEvent
 from sqlalchemy import text
@@ -90,10 +91,18 @@ def test_a_stored_version_1_comment_still_loads_after_the_upcast(
     assert comment_entry.actor_person_id == cast.other_member
 
 
-def test_an_idea_stored_before_origin_existed_loads_from_its_event_and_its_snapshot(
-    app: IdeationApplication, cast: Cast
+# What each older version of Idea.Submitted (and of the Idea class) did not store yet.
+MISSING_BEFORE = {
+    1: ("origin", "origin_session_id", "origin_round_id"),
+    2: ("origin_session_id", "origin_round_id"),
+}
+
+
+@pytest.mark.parametrize("stored_version", sorted(MISSING_BEFORE))
+def test_an_idea_stored_before_its_origin_fields_existed_loads_from_its_event_and_snapshot(
+    app: IdeationApplication, cast: Cast, stored_version: int
 ) -> None:
-    # Write Idea.Submitted exactly as version 1 stored it: no origin, no class_version.
+    # Write Idea.Submitted exactly as that version stored it (version 1: no class_version).
     from uuid import uuid4
 
     from ideation.domain.idea import Idea
@@ -111,8 +120,11 @@ def test_an_idea_stored_before_origin_existed_loads_from_its_event_and_its_snaps
     (submitted,) = idea.collect_events()
     current = app.mapper.to_stored_event(submitted)
     state = app.mapper.transcoder.decode(current.state)
-    assert state.pop("class_version") == 2
-    del state["origin"]
+    assert state.pop("class_version") == 3
+    for name in MISSING_BEFORE[stored_version]:
+        del state[name]
+    if stored_version > 1:
+        state["class_version"] = stored_version
     app.recorder.insert_events(
         [
             StoredEvent(
@@ -123,13 +135,17 @@ def test_an_idea_stored_before_origin_existed_loads_from_its_event_and_its_snaps
             )
         ]
     )
-    assert app.get_idea(idea.id).origin == ""
+    loaded = app.get_idea(idea.id)
+    assert (loaded.origin, loaded.origin_session_id, loaded.origin_round_id) == ("", None, None)
 
-    # A snapshot taken by version 1 of the Idea class has no origin either.
+    # A snapshot taken by that version of the Idea class lacks the same attributes.
     snapshot = app.mapper.to_stored_event(Snapshot.take(app.repository.get(idea.id)))
     snap_state = app.mapper.transcoder.decode(snapshot.state)
-    assert snap_state["state"].pop("origin") == ""
-    assert snap_state["state"].pop("class_version") == 2
+    assert snap_state["state"].pop("class_version") == 3
+    for name in MISSING_BEFORE[stored_version]:
+        del snap_state["state"][name]
+    if stored_version > 1:
+        snap_state["state"]["class_version"] = stored_version
     app.snapshots.recorder.insert_events(
         [
             StoredEvent(
@@ -143,7 +159,12 @@ def test_an_idea_stored_before_origin_existed_loads_from_its_event_and_its_snaps
     app.comment_on_idea(cast.other_member, idea.id, 1, "Nach dem alten Schnappschuss")
     assert [s.originator_version for s in app.snapshots.get(idea.id)] == [1]
     view = app.get_idea(idea.id)
-    assert (view.origin, view.version, view.title) == ("", 2, "Aus der Zeit vor der Herkunft")
+    assert (view.origin, view.origin_session_id, view.version, view.title) == (
+        "",
+        None,
+        2,
+        "Aus der Zeit vor der Herkunft",
+    )
 
 
 def test_dates_survive_the_round_trip_through_the_store(backend: Backend) -> None:
