@@ -33,6 +33,17 @@ PUBLIC_ENDPOINTS = {
 # Issue 8 part 6: the Atom feeds authenticate themselves (session cookie or an API bearer
 # token for feed readers) and answer 401 instead of sending readers to the login form.
 SELF_AUTHENTICATING_ENDPOINTS = {"feeds.planner_feed", "feeds.department_feed"}
+# Issue 8 part 4: a person who is only an ambassador (digital-policy speaker of a faction)
+# reads the briefings and published measures and nothing else (docs/political-rounds.md).
+AMBASSADOR = "ambassador"
+WORKING_ROLES = ("member", "group_member", "coordinator", "auditor", "admin")
+AMBASSADOR_BLUEPRINTS = {"briefings", "profile", "auth", "legal"}
+AMBASSADOR_ENDPOINTS = {"main.choose_language", "static"}
+
+
+def is_ambassador_only(roles: tuple[str, ...] | list[str]) -> bool:
+    """Whether the roles make an ambassador and nothing else that reads the planner."""
+    return AMBASSADOR in roles and not any(role in roles for role in WORKING_ROLES)
 
 
 @dataclass
@@ -132,6 +143,22 @@ def require_sign_in() -> Response | None:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def confine_ambassadors() -> Response | None:
+    """Keep an ambassador-only person to the briefings (start page → briefings; else 403)."""
+    if request.path.startswith(API_ROOT) or not current_user.is_authenticated:
+        return None
+    if not is_ambassador_only(current_user.roles):
+        return None
+    if request.endpoint == "main.index":
+        return redirect(url_for("briefings.index"))
+    if request.endpoint is None or request.endpoint in AMBASSADOR_ENDPOINTS:
+        return None
+    if request.blueprint in AMBASSADOR_BLUEPRINTS:
+        return None
+    log_security_event("access.denied", person_id=current_user.person_id, endpoint=request.endpoint)
+    abort(403)
+
+
 def register_auth(app: Flask) -> None:
     """Configure Flask-Login and the sign-in requirement."""
     login_manager.init_app(app)
@@ -143,3 +170,4 @@ def register_auth(app: Flask) -> None:
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", IDLE_TIMEOUT_SECONDS)
     app.config["REMEMBER_COOKIE_DURATION"] = 0
     app.before_request(require_sign_in)
+    app.before_request(confine_ambassadors)

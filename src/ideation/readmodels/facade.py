@@ -396,6 +396,48 @@ class ReadModels:
 
     # -- issue 8: factions, political rounds and briefings --------------------------
 
+    def list_factions(self, *, include_retired: bool = True) -> Any:
+        """Council factions, active ones first (`politics.list_factions`)."""
+        from ideation.readmodels import politics
+
+        with self._reading() as conn:
+            return politics.list_factions(conn, include_retired=include_retired)
+
+    def list_political_rounds(self) -> Any:
+        """Planned rounds and held or cancelled ones (`politics.list_rounds`)."""
+        from ideation.readmodels import politics
+
+        with self._reading() as conn:
+            return politics.list_rounds(conn)
+
+    def political_round_factions(self, round_id: UUID) -> Any:
+        """The factions invited to or attending a round (`politics.round_factions_of`)."""
+        from ideation.readmodels import politics
+
+        with self._reading() as conn:
+            return politics.round_factions_of(conn, round_id)
+
+    def briefing(self, round_id: UUID) -> Any:
+        """The briefing of a round for ambassadors, or None (`politics.briefing`)."""
+        from ideation.readmodels import politics
+
+        with self._reading() as conn:
+            return politics.briefing(conn, round_id)
+
+    def list_published_measures(self) -> Any:
+        """Measures with a goal that are not cancelled (`politics.list_published_measures`)."""
+        from ideation.readmodels import politics
+
+        with self._reading() as conn:
+            return politics.list_published_measures(conn)
+
+    def published_measure(self, measure_id: UUID) -> Any:
+        """One published measure with its milestones; None if not published (`politics`)."""
+        from ideation.readmodels import politics
+
+        with self._reading() as conn:
+            return politics.published_measure(conn, measure_id)
+
     def _stream(
         self, checked: audit.AuditFilter, decisions: bool, newest_first: bool, batch_size: int
     ) -> Iterator[AuditRow]:

@@ -31,6 +31,7 @@ from ideation.application.views import PersonView
 from ideation.domain.errors import DomainError
 from ideation.entrypoints.api.errors import ApiError
 from ideation.entrypoints.api_boundary import bearer_token
+from ideation.entrypoints.auth import is_ambassador_only
 from ideation.entrypoints.i18n import localized_error
 
 T = TypeVar("T")
@@ -68,6 +69,8 @@ COMMAND_ERRORS = (403, 404, 409, 412, 422, 428)
 
 OPERATIONS: list[Operation] = []
 PUBLIC_ENDPOINTS: set[str] = set()
+# What a token of an ambassador-only person may call (issue 8: briefings, published measures).
+AMBASSADOR_ENDPOINTS: set[str] = set()
 OPTIONAL_BODY_ENDPOINTS: set[str] = set()
 
 
@@ -171,6 +174,10 @@ def authenticate_request() -> None:
         )
     g.api_person = grant.person
     g.api_token_id = grant.token_id
+    if is_ambassador_only(tuple(grant.person.roles)) and request.endpoint not in (
+        AMBASSADOR_ENDPOINTS
+    ):
+        raise ApiError(403, "forbidden", _l("Diese Rolle darf nur die Briefings lesen."))
 
 
 def actor_id() -> UUID:

@@ -24,6 +24,7 @@ ROLE_CHOICES = [
     ("coordinator", _l("Smart-City-Koordination")),
     ("auditor", _l("Prüferin / Prüfer")),
     ("admin", _l("Administration")),
+    ("ambassador", _l("Botschafterin / Botschafter (Politik)")),
 ]
 ROLE_LABELS = dict(ROLE_CHOICES)
 KIND_CHOICES = [
