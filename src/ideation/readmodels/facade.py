@@ -394,6 +394,21 @@ class ReadModels:
 
     # -- issue 8: the alliance of the willing ---------------------------------------
 
+    def alliance(self, start: Any = None, end: Any = None, *, today: dt.date | None = None) -> Any:
+        """Every department ranked by its engagement in [start, end], both days included.
+
+        Bounds may be dates or text (JJJJ-MM-TT, TT.MM.JJJJ); a missing one follows the
+        default, the last twelve months up to `today` (Berlin; by default the real date).
+        Answers an `alliance.Alliance`; raises InvalidQuery for a bad period.
+        """
+        from ideation.readmodels import alliance
+
+        day = today if today is not None else dt.datetime.now(alliance.BERLIN).date()
+        first, last = alliance.resolve_period(start, end, day)
+        with self._reading() as conn:
+            return alliance.alliance(conn, first, last)
+
+
     # -- issue 8: factions, political rounds and briefings --------------------------
 
     def list_factions(self, *, include_retired: bool = True) -> Any:
