@@ -392,6 +392,69 @@ class ReadModels:
 
     # -- issue 8: exchange formats and digital pilots ------------------------------
 
+    def list_exchange_sessions(self, **filters: Any) -> Any:
+        """Exchange format sessions with their counts, newest first (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.list_sessions(conn, **filters)
+
+    def exchange_session_row(self, session_id: UUID) -> Any:
+        """One session with its counts, or None (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.get_session_row(conn, session_id)
+
+    def exchange_calendar(self, **options: Any) -> Any:
+        """Upcoming and past sessions grouped by month (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.session_calendar(conn, **options)
+
+    def exchange_figures(self) -> Any:
+        """Per kind of format: sessions held, departments reached, ideas, measures (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.exchange_figures(conn)
+
+    def exchange_session_ideas(self, session_id: UUID) -> Any:
+        """The ideas that came from one session, with their measures (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.session_ideas(conn, session_id)
+
+    def held_exchange_sessions(self) -> Any:
+        """Sessions that took place, newest first: the origins an idea may name (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.held_sessions(conn)
+
+    def list_pilots(self, **filters: Any) -> Any:
+        """Digital pilots and candidates with their departments (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.list_pilots(conn, **filters)
+
+    def pilots_overview(self) -> Any:
+        """Pilots and candidates counted per department (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.pilots_overview(conn)
+
+    def pilot_statuses(self) -> Any:
+        """Person id → pilot status for everyone currently noted (`exchange`)."""
+        from ideation.readmodels import exchange
+
+        with self._reading() as conn:
+            return exchange.pilot_statuses(conn)
+
     # -- issue 8: the alliance of the willing ---------------------------------------
 
     def alliance(self, start: Any = None, end: Any = None, *, today: dt.date | None = None) -> Any:

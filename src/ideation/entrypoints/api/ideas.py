@@ -148,6 +148,16 @@ class IdeaSchema(ResponseSchema):
     origin = f.String(
         required=True, metadata={"description": "Herkunft, leer wenn nicht angegeben"}
     )
+    origin_session_id = f.UUID(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Das Austauschformat, aus dem die Idee stammt"},
+    )
+    origin_round_id = f.UUID(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Die politische Runde, aus der die Idee stammt"},
+    )
     department_id = f.UUID(required=True)
     submitted_by = f.UUID(required=True)
     stage = f.String(required=True, metadata={"enum": list(API_STAGES)})
@@ -191,6 +201,11 @@ class SubmitIdeaSchema(RequestSchema):
         metadata={"description": "Nur der eigene Fachbereich ist möglich; weglassen genügt"}
     )
     origin = f.String(load_default="", validate=f.length(maximum=200))
+    origin_session_id = f.UUID(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Ein durchgeführtes Austauschformat, aus dem die Idee stammt"},
+    )
 
 
 class IdeaAsOfQuerySchema(RequestSchema):
@@ -534,6 +549,7 @@ def submit_idea() -> Response:
         description=body["benefit"],
         themes=body["themes"],
         origin=body["origin"],
+        origin_session_id=body["origin_session_id"],
         idempotency_key=key.strip() if key else None,
     )
     return respond_idea(idea_id, status=201, created=True)

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ideation.entrypoints.forms import ActionForm
+from ideation.entrypoints.forms.exchange import optional_choice_id
 
 REASON_REQUIRED = _l("Bitte eine Begründung angeben.")
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
@@ -89,6 +90,12 @@ class SubmitIdeaForm(IdeaContentForm):
     """A new idea of the person's department; the token makes a resubmit harmless."""
 
     idempotency_key = HiddenField()
+    # Choices: the held exchange format sessions, newest first (set by the page).
+    origin_session_id = SelectField(
+        _l("Aus welchem Austauschformat stammt die Idee? (optional)"),
+        validators=[Optional(), optional_choice_id],
+        validate_choice=False,
+    )
 
 
 IdeaActionForm = ActionForm

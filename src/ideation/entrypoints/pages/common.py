@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, g
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ideation.application.errors import (
@@ -179,6 +180,21 @@ def form_status(form: FlaskForm) -> int:
     return 400 if form.is_submitted() else 200
 
 
+def pilot_badge(person_id: UUID | None) -> Markup:
+    """The pilot badge next to a name ("Digitallotsin / -lotse"); one query per page."""
+    if "pilot_statuses" not in g:
+        g.pilot_statuses = planner().read_models.pilot_statuses()
+    status = g.pilot_statuses.get(person_id) if person_id else None
+    if status is None:
+        return Markup("")
+    label = _("Digitallotsin / -lotse") if status == "confirmed" else _("Kandidatin / Kandidat")
+    return Markup('<span class="badge badge-pilot badge-pilot-{}">{}</span>').format(status, label)
+
+
 def template_helpers() -> dict[str, Any]:
     """Functions every template may call (registered by the app factory)."""
-    return {"department_name": department_name, "person_name": person_name}
+    return {
+        "department_name": department_name,
+        "person_name": person_name,
+        "pilot_badge": pilot_badge,
+    }

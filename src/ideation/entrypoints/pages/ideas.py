@@ -48,6 +48,7 @@ from ideation.entrypoints.pages.common import (
     prefetch_people,
     run_command,
 )
+from ideation.entrypoints.pages.exchange import origin_session_choices
 from ideation.readmodels.queries import InvalidQuery
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
@@ -113,6 +114,7 @@ def submit() -> Page:
     if not planner().may(current_user.person_id, "idea.submit"):
         abort(403)
     form = SubmitIdeaForm()
+    form.origin_session_id.choices = origin_session_choices()
     if not form.is_submitted():
         form.idempotency_key.data = str(uuid.uuid4())
     checking = request.form.get("check") is not None
@@ -127,6 +129,9 @@ def submit() -> Page:
                 description=form.description.data or "",
                 themes=split_themes(form.themes.data),
                 idempotency_key=form.idempotency_key.data or None,
+                origin_session_id=(
+                    UUID(form.origin_session_id.data) if form.origin_session_id.data else None
+                ),
             ),
         )
         if idea_id is not None:
