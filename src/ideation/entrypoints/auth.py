@@ -151,7 +151,7 @@ def confine_ambassadors() -> Response | None:
         return None
     if request.endpoint == "main.index":
         return redirect(url_for("briefings.index"))
-    if request.endpoint is None or request.endpoint in AMBASSADOR_ENDPOINTS:
+    if request.endpoint is None or request.endpoint in AMBASSADOR_ENDPOINTS | PUBLIC_ENDPOINTS:
         return None
     if request.blueprint in AMBASSADOR_BLUEPRINTS:
         return None
