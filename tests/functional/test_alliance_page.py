@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from ideation.readmodels.alliance import default_period
 from tests.conftest import Cast
-from tests.functional.conftest import sign_in
+from tests.functional.conftest import PASSWORD, sign_in
 from tests.integration.test_alliance import History, script_history
 
 READERS = ("admin", "koordination", "tim", "greta", "pruefung")
@@ -258,3 +258,21 @@ def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient, history: H
         response = client.get(path)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
+
+
+def test_an_ambassador_is_refused_the_alliance_page_its_chart_and_csv(
+    web_app: Flask, client: FlaskClient, history: History
+) -> None:
+    planner = web_app.extensions["ideation"]
+    anna = planner.register_person(
+        history.cast.admin,
+        "Anna Botschaft",
+        "anna@example.org",
+        history.cast.citizens,
+        ["ambassador"],
+    )
+    planner.create_account(history.cast.admin, anna, "anna", PASSWORD)
+    client = signed_in(client, "anna")
+
+    for path in (YEAR, "/allianz/diagramm.svg", "/allianz/allianz.csv"):
+        assert client.get(path).status_code == 403, path

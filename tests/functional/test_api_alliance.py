@@ -10,7 +10,7 @@ from flask import Flask
 
 from ideation.readmodels.alliance import default_period
 from tests.conftest import Cast
-from tests.functional.conftest import ApiClient, assert_api_error
+from tests.functional.conftest import PASSWORD, ApiClient, assert_api_error
 from tests.integration.test_alliance import History, script_history
 
 KINDS = (
@@ -114,3 +114,17 @@ def test_bad_dates_are_refused_with_422_and_a_german_message_at_the_field(
 
     assert list(error["fields"]) == [field]
     assert message in error["fields"][field][0]
+
+
+def test_an_ambassador_token_is_refused(web_app: Flask, api: ApiClient, history: History) -> None:
+    planner = web_app.extensions["ideation"]
+    anna = planner.register_person(
+        history.cast.admin,
+        "Anna Botschaft",
+        "anna@example.org",
+        history.cast.citizens,
+        ["ambassador"],
+    )
+    planner.create_account(history.cast.admin, anna, "anna", PASSWORD)
+
+    assert_api_error(api.get("/alliance", as_="anna"), 403, "forbidden")
