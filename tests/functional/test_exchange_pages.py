@@ -202,6 +202,47 @@ def test_a_plan_without_kind_date_or_topic_shows_the_german_messages(
     assert _events(web_app) == before
 
 
+def test_made_up_choices_and_dates_are_refused_in_german(
+    client: FlaskClient, web_app: Flask, cast: Cast
+) -> None:
+    session = _plan(web_app, cast, "Sprechstunde", D(2026, 5, 4))
+    _signed_in(client, "koordination")
+    before = _events(web_app)
+
+    plan = client.post(
+        "/austausch/planen",
+        data={
+            "csrf_token": csrf_token(client),
+            "kind": "picknick",
+            "scheduled_on": "31.02.2030",
+            "topic": "Fragen",
+            "host_person_id": "niemand",
+            "invited_department_ids": ["kein-fachbereich"],
+        },
+    )
+    record = client.post(
+        f"/austausch/{session}/festhalten",
+        data=_record_data(
+            csrf_token(client),
+            1,
+            participant_count="zwölf",
+            participating_department_ids=[str(cast.mobility), "kein-fachbereich"],
+        ),
+    )
+
+    assert plan.status_code == 400
+    text = text_of(plan.text)
+    assert "Format: Keine gültige Auswahl." in text
+    assert "Bitte ein gültiges Datum angeben, z. B. 04.05.2026." in text
+    assert "Bitte nur die angebotenen Fachbereiche wählen." in text
+    assert record.status_code == 400
+    text = text_of(record.text)
+    assert "Bitte nur die angebotenen Fachbereiche wählen." in text
+    assert "Keine gültige, ganze Zahl." in text
+    assert "not a valid choice" not in plan.text + record.text
+    assert _events(web_app) == before
+
+
 def test_a_visit_without_the_round_it_visits_is_refused_on_the_field(
     client: FlaskClient, web_app: Flask, cast: Cast
 ) -> None:

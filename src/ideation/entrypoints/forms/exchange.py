@@ -36,6 +36,13 @@ def optional_choice_id(form: FlaskForm, field: Field) -> None:
             raise ValidationError(_l("Bitte einen der angebotenen Einträge wählen.")) from None
 
 
+def offered_choices(form: FlaskForm, field: Field) -> None:
+    """Checkboxes: every ticked value must be one the page offered (German message)."""
+    offered = {str(choice[0]) for choice in field.choices or []}
+    if any(str(value) not in offered for value in field.data or []):
+        raise ValidationError(_l("Bitte nur die angebotenen Fachbereiche wählen."))
+
+
 class PlanExchangeSessionForm(FlaskForm):
     """A new session: kind, date, topic, host, the round visited and who is invited."""
 
@@ -64,7 +71,9 @@ class PlanExchangeSessionForm(FlaskForm):
         validators=[Optional()],
     )
     invited_department_ids = MultiCheckboxField(
-        _l("Eingeladene Fachbereiche (optional)"), validators=[Optional()]
+        _l("Eingeladene Fachbereiche (optional)"),
+        validators=[Optional(), offered_choices],
+        validate_choice=False,
     )
 
 
@@ -97,7 +106,11 @@ class RecordExchangeSessionForm(ActionForm):
     )
     participating_department_ids = MultiCheckboxField(
         _l("Teilnehmende Fachbereiche"),
-        validators=[DataRequired(_l("Bitte mindestens einen teilnehmenden Fachbereich angeben."))],
+        validators=[
+            DataRequired(_l("Bitte mindestens einen teilnehmenden Fachbereich angeben.")),
+            offered_choices,
+        ],
+        validate_choice=False,
     )
     participant_count = IntegerField(
         _l("Zahl der Teilnehmenden"),
