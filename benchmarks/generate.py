@@ -28,6 +28,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
 
@@ -570,14 +572,30 @@ class ScriptSummary:
     events_per_idea: tuple[int, ...]
 
 
+class ScriptDigest:
+    """SHA-256 over the cast and each step as it is played (or only listed)."""
+
+    def __init__(self, ideas: int) -> None:
+        self._hash = hashlib.sha256()
+        cast = city_cast(ideas)
+        self._hash.update(json.dumps([cast.departments, cast.people, cast.groups]).encode())
+        self._hash.update(b"\n")
+
+    def add(self, step: Step) -> None:
+        self._hash.update(step.canonical().encode("utf-8"))
+        self._hash.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
 def summarise_script(ideas: int, seed: int = 1) -> ScriptSummary:
     """The digest, the number of commands and events, and the events of each idea."""
-    digest = _digest_of_cast(ideas)
+    digest = ScriptDigest(ideas)
     counts = [0] * ideas
     commands = 0
     for step in iter_script(ideas, seed):
-        digest.update(step.canonical().encode("utf-8"))
-        digest.update(b"\n")
+        digest.add(step)
         counts[step.idea] += step.events
         commands += 1
     return ScriptSummary(digest.hexdigest(), commands, sum(counts), tuple(counts))
@@ -586,14 +604,6 @@ def summarise_script(ideas: int, seed: int = 1) -> ScriptSummary:
 def script_digest(ideas: int, seed: int = 1) -> str:
     """SHA-256 over the cast and every step of the script."""
     return summarise_script(ideas, seed).digest
-
-
-def _digest_of_cast(ideas: int) -> Any:
-    digest = hashlib.sha256()
-    cast = city_cast(ideas)
-    digest.update(json.dumps([cast.departments, cast.people, cast.groups]).encode("utf-8"))
-    digest.update(b"\n")
-    return digest
 
 
 # -- playing the script through the application ------------------------------------------------
@@ -767,22 +777,23 @@ def generate(
     read models are complete when this returns). `progress`: True for a tqdm bar on stderr,
     or a callable given the number of commands done so far.
     """
-    summary = summarise_script(ideas, seed)
     start = start or city_start()
     clock = SteppingClock(start, READING_STEP)
+    digest = ScriptDigest(ideas)
     saved_clock, read_models = app.clock, app.read_models
     app.clock = clock
     heavy, giant = heavy_ideas(ideas)
     started = time.perf_counter()
     bar = None
     if progress is True:
-        bar = tqdm(total=summary.commands, unit="Befehl", desc=f"Stadt mit {ideas} Ideen")
+        total = summarise_script(ideas, seed).commands  # a first pass, for the bar's total
+        bar = tqdm(total=total, unit="Befehl", desc=f"Stadt mit {ideas} Ideen")
     try:
         departments, people, groups = create_cast(app, city_cast(ideas))
         city = GeneratedCity(
             ideas_count=ideas,
             seed=seed,
-            digest=summary.digest,
+            digest="",
             start=start,
             departments=departments,
             people=people,
@@ -795,9 +806,11 @@ def generate(
         if project_every > 1:
             app.read_models = None
         counts = [0] * ideas
+        n = 0
         for n, step in enumerate(iter_script(ideas, seed), start=1):
             clock.advance_to(start + dt.timedelta(seconds=step.at))
             player.play(step)
+            digest.add(step)
             counts[step.idea] += step.events
             if read_models is not None and project_every > 1 and n % project_every == 0:
                 read_models.catch_up()
@@ -806,18 +819,31 @@ def generate(
             elif callable(progress) and n % 100 == 0:
                 progress(n)
         if bar is not None:
-            bar.update(summary.commands - bar.n)
+            bar.update(n - bar.n)
     finally:
         app.clock, app.read_models = saved_clock, read_models
         if bar is not None:
             bar.close()
     if read_models is not None:
         read_models.catch_up()
+    city.digest = digest.hexdigest()
     city.events_per_idea = counts
-    city.commands = summary.commands
+    city.commands = n
     city.events = sum(counts)
     city.seconds = time.perf_counter() - started
     return city
+
+
+def ensure_schema(database_url: str, schema: str) -> None:
+    """Create a PostgreSQL schema if it is missing (the planner expects it to exist)."""
+    if not database_url.startswith("postgresql"):
+        return
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    finally:
+        engine.dispose()
 
 
 # -- command line ----------------------------------------------------------------------------------
@@ -859,6 +885,8 @@ def main(argv: list[str] | None = None) -> int:
             environ.setdefault("IDEATION_INSTANCE_PATH", str(folder))
     if args.database_schema:
         environ["IDEATION_DATABASE_SCHEMA"] = args.database_schema
+        ensure_schema(environ.get("IDEATION_DATABASE_URL", ""), args.database_schema)
+    environ.setdefault("IDEATION_INSTANCE_PATH", str(Path(tempfile.gettempdir()) / "ideation-city"))
     settings = Settings.from_env(environ)
     app = build_application(settings)
     try:

@@ -26,9 +26,11 @@ from tqdm import tqdm
 from benchmarks.generate import (
     READING_STEP,
     CastPlan,
+    ScriptDigest,
     Step,
     city_cast,
     city_start,
+    ensure_schema,
     heavy_ideas,
     iter_script,
     summarise_script,
@@ -175,20 +177,23 @@ def load_city(
     start: dt.datetime | None = None,
 ) -> PeerCity:
     """Write the synthetic city into an empty peer database; return its ids and counts."""
-    summary = summarise_script(ideas, seed)
     start = start or city_start()
+    digest = ScriptDigest(ideas)
     clock = SteppingClock(start, READING_STEP)
     saved_clock = peer.clock
     peer.clock = clock
     heavy, giant = heavy_ideas(ideas)
     started = time.perf_counter()
-    bar = tqdm(total=summary.commands, unit="Befehl", desc="Peer") if progress is True else None
+    bar = None
+    if progress is True:
+        total = summarise_script(ideas, seed).commands  # a first pass, for the bar's total
+        bar = tqdm(total=total, unit="Befehl", desc="Peer")
     try:
         departments, people, groups = create_cast(peer, city_cast(ideas))
         city = PeerCity(
             ideas_count=ideas,
             seed=seed,
-            digest=summary.digest,
+            digest="",
             departments=departments,
             people=people,
             groups=groups,
@@ -197,9 +202,11 @@ def load_city(
         )
         player = _PeerPlayer(peer, city, clock, start)
         counts = [0] * ideas
+        n = 0
         for n, step in enumerate(iter_script(ideas, seed), start=1):
             clock.advance_to(start + dt.timedelta(seconds=step.at))
             player.play(step)
+            digest.add(step)
             counts[step.idea] += step.events
             if n % 100 == 0:
                 if bar is not None:
@@ -207,13 +214,14 @@ def load_city(
                 elif callable(progress):
                     progress(n)
         if bar is not None:
-            bar.update(summary.commands - bar.n)
+            bar.update(n - bar.n)
     finally:
         peer.clock = saved_clock
         if bar is not None:
             bar.close()
+    city.digest = digest.hexdigest()
     city.events_per_idea = counts
-    city.commands = summary.commands
+    city.commands = n
     city.seconds = time.perf_counter() - started
     return city
 
@@ -228,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.database_url.startswith("sqlite:///"):
         Path(args.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if args.database_schema:
+        ensure_schema(args.database_url, args.database_schema)
     peer = PeerService.connect(args.database_url, schema=args.database_schema)
     try:
         city = load_city(peer, ideas=args.ideas, seed=args.seed, progress=True)

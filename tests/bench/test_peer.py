@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from benchmarks.generate import summarise_script
 from benchmarks.peer.app import create_peer_app
 from benchmarks.peer.generate import load_city, person_token
 from benchmarks.peer.models import Idea
@@ -259,5 +260,6 @@ def test_the_peer_loads_the_synthetic_city(tmp_path: Path) -> None:
             versions.append(count)
     finally:
         peer.dispose()
-    assert versions == city.events_per_idea
+    assert versions == city.events_per_idea == list(summarise_script(3, 5).events_per_idea)
+    assert city.digest == summarise_script(3, 5).digest
     assert all(versions[i] > 300 for i in city.heavy)
