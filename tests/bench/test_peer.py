@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from benchmarks.generate import summarise_script
+from benchmarks.generate import city_start, generate, summarise_script
 from benchmarks.peer.app import create_peer_app
 from benchmarks.peer.generate import load_city, person_token
 from benchmarks.peer.models import Idea
@@ -17,6 +17,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm.exc import StaleDataError
 
 from ideation.application.service import IdeationApplication
+from ideation.bootstrap import build_application
+from ideation.config import Settings
 from tests.conftest import POSTGRES_URL, Backend, make_cast
 
 API = "/api/v1"
@@ -244,22 +246,48 @@ def test_the_peer_lists_and_filters_ideas(peer: PeerService, client: FlaskClient
     assert not client.get(f"{API}/ideas?stage=planned", headers=as_("c")).json["items"]
 
 
-def test_the_peer_loads_the_synthetic_city(tmp_path: Path) -> None:
-    """The same script through the peer's model layer: one version per command."""
+def test_the_same_city_gives_the_same_histories_in_both(tmp_path: Path) -> None:
+    """The synthetic city written into ours and loaded into the peer through its model layer:
+    the same script, one version per command, the same history steps per idea."""
+    start = city_start()
+    settings = Settings.from_env(
+        {
+            "IDEATION_INSTANCE_PATH": str(tmp_path / "ours"),
+            "IDEATION_PASSWORD_HASHING": "fast-for-tests",
+        }
+    )
+    app = build_application(settings)
     peer = PeerService.connect(f"sqlite:///{tmp_path / 'peer.sqlite3'}")
     try:
-        city = load_city(peer, ideas=3, seed=5)
+        ours = generate(app, ideas=3, seed=5, start=start)
+        theirs = load_city(peer, ideas=3, seed=5, start=start)
         versions = []
-        for index, idea_id in enumerate(city.ideas):
-            idea = peer.get_idea(idea_id)
-            count = idea["version"]
-            history = peer.idea_history(idea_id)
-            if index in city.measures:
-                count += max(e["version"] for e in history if e["aggregate"] == "Measure")
-            assert len(history) == count
-            versions.append(count)
+        for our_id, their_id in zip(ours.ideas, theirs.ideas, strict=True):
+            our_steps = [
+                (
+                    e.aggregate_type,
+                    e.event_type,
+                    e.version,
+                    [(API_NAMES.get(c.field, c.field), c.old, c.new) for c in e.changes],
+                )
+                for e in app.idea_history(our_id)
+            ]
+            their_steps = [
+                (
+                    e["aggregate"],
+                    e["type"],
+                    e["version"],
+                    [(c["field"], c["old"], c["new"]) for c in e["changes"]],
+                )
+                for e in peer.idea_history(their_id)
+            ]
+            assert their_steps == our_steps
+            versions.append(len(their_steps))
     finally:
         peer.dispose()
-    assert versions == city.events_per_idea == list(summarise_script(3, 5).events_per_idea)
-    assert city.digest == summarise_script(3, 5).digest
-    assert all(versions[i] > 300 for i in city.heavy)
+        app.close()
+        app.directory.engine.dispose()
+    script = summarise_script(3, 5)
+    assert ours.digest == theirs.digest == script.digest
+    assert versions == theirs.events_per_idea == list(script.events_per_idea)
+    assert all(versions[i] > 300 for i in theirs.heavy)
