@@ -55,7 +55,16 @@ def add_security_headers(response: Response) -> Response:
 # Requests a page makes on its own (live hints, the chart image) never send the session
 # cookie back: arriving after a form's redirect, an old cookie would undo what the form
 # stored in the session (its confirmation message).
-BACKGROUND_ENDPOINTS = frozenset({"ideas.similar", "main.funnel_chart", "static"})
+BACKGROUND_ENDPOINTS = frozenset(
+    {
+        "ideas.similar",
+        "main.funnel_chart",
+        "exchange.figures_chart",
+        "alliance.chart",
+        "briefings.briefing_chart",
+        "static",
+    }
+)
 
 
 class PageSessionInterface(SecureCookieSessionInterface):

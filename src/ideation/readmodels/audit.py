@@ -37,7 +37,16 @@ from ideation.domain.pilot import Pilot
 from ideation.domain.politics import Faction, PoliticalRound
 from ideation.domain.working_group import WorkingGroup
 from ideation.readmodels.queries import InvalidQuery, check_page, parse_day
-from ideation.readmodels.tables import activity, departments, ideas, measures, working_groups
+from ideation.readmodels.tables import (
+    activity,
+    departments,
+    exchange_sessions,
+    factions,
+    ideas,
+    measures,
+    political_rounds,
+    working_groups,
+)
 from ideation.readmodels.tasks import AGGREGATE_TYPES
 from ideation.readmodels.views import AuditPage, AuditRow
 
@@ -377,11 +386,20 @@ def _rows_query() -> Select[Any]:
         .outerjoin(measures, measures.c.id == activity.c.aggregate_id)
         .outerjoin(working_groups, working_groups.c.id == activity.c.aggregate_id)
         .outerjoin(departments, departments.c.id == activity.c.aggregate_id)
+        .outerjoin(exchange_sessions, exchange_sessions.c.id == activity.c.aggregate_id)
+        .outerjoin(political_rounds, political_rounds.c.id == activity.c.aggregate_id)
+        .outerjoin(factions, factions.c.id == activity.c.aggregate_id)
         .outerjoin(related_idea, related_idea.c.id == activity.c.related_id)
         .outerjoin(related_group, related_group.c.id == activity.c.related_id)
     )
     subject = func.coalesce(
-        ideas.c.title, measures.c.title, working_groups.c.name, departments.c.name
+        ideas.c.title,
+        measures.c.title,
+        working_groups.c.name,
+        departments.c.name,
+        exchange_sessions.c.topic,
+        political_rounds.c.title,
+        factions.c.name,
     )
     return select(
         activity,

@@ -13,7 +13,18 @@ from uuid import UUID
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from ideation.readmodels import asof, audit, chain, feeds, queries, tasks, values
+from ideation.readmodels import alliance as alliance_ranking
+from ideation.readmodels import (
+    asof,
+    audit,
+    chain,
+    exchange,
+    feeds,
+    politics,
+    queries,
+    tasks,
+    values,
+)
 from ideation.readmodels.projector import CatchUpResult, Projector
 from ideation.readmodels.views import (
     ActivityRow,
@@ -392,127 +403,113 @@ class ReadModels:
 
     # -- issue 8: exchange formats and digital pilots ------------------------------
 
-    def list_exchange_sessions(self, **filters: Any) -> Any:
+    def list_exchange_sessions(
+        self, *, kind: str | None = None, status: str | None = None
+    ) -> list[exchange.SessionRow]:
         """Exchange format sessions with their counts, newest first (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
-            return exchange.list_sessions(conn, **filters)
+            return exchange.list_sessions(conn, kind=kind, status=status)
 
-    def exchange_session_row(self, session_id: UUID) -> Any:
+    def exchange_session_row(self, session_id: UUID) -> exchange.SessionRow | None:
         """One session with its counts, or None (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
             return exchange.get_session_row(conn, session_id)
 
-    def exchange_calendar(self, **options: Any) -> Any:
+    def exchange_calendar(
+        self, *, kind: str | None = None, today: dt.date | None = None
+    ) -> exchange.SessionCalendar:
         """Upcoming and past sessions grouped by month (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
-            return exchange.session_calendar(conn, **options)
+            return exchange.session_calendar(conn, kind=kind, today=today)
 
-    def exchange_figures(self) -> Any:
+    def exchange_figures(self) -> exchange.ExchangeFigures:
         """Per kind of format: sessions held, departments reached, ideas, measures (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
             return exchange.exchange_figures(conn)
 
-    def exchange_session_ideas(self, session_id: UUID) -> Any:
+    def exchange_session_ideas(self, session_id: UUID) -> list[exchange.SessionIdea]:
         """The ideas that came from one session, with their measures (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
             return exchange.session_ideas(conn, session_id)
 
-    def held_exchange_sessions(self) -> Any:
+    def held_exchange_sessions(self) -> list[exchange.SessionRow]:
         """Sessions that took place, newest first: the origins an idea may name (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
             return exchange.held_sessions(conn)
 
-    def list_pilots(self, **filters: Any) -> Any:
+    def list_pilots(
+        self,
+        *,
+        department_id: UUID | None = None,
+        status: str | None = None,
+        session_id: UUID | None = None,
+        pilot_id: UUID | None = None,
+    ) -> list[exchange.PilotRow]:
         """Digital pilots and candidates with their departments (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
-            return exchange.list_pilots(conn, **filters)
+            return exchange.list_pilots(
+                conn,
+                department_id=department_id,
+                status=status,
+                session_id=session_id,
+                pilot_id=pilot_id,
+            )
 
-    def pilots_overview(self) -> Any:
+    def pilots_overview(self) -> exchange.PilotsOverview:
         """Pilots and candidates counted per department (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
             return exchange.pilots_overview(conn)
 
-    def pilot_statuses(self) -> Any:
+    def pilot_statuses(self) -> dict[UUID, str]:
         """Person id → pilot status for everyone currently noted (`exchange`)."""
-        from ideation.readmodels import exchange
-
         with self._reading() as conn:
             return exchange.pilot_statuses(conn)
 
     # -- issue 8: the alliance of the willing ---------------------------------------
 
-    def alliance(self, start: Any = None, end: Any = None, *, today: dt.date | None = None) -> Any:
+    def alliance(
+        self, start: Any = None, end: Any = None, *, today: dt.date | None = None
+    ) -> alliance_ranking.Alliance:
         """Every department ranked by its engagement in [start, end], both days included.
 
         Bounds may be dates or text (JJJJ-MM-TT, TT.MM.JJJJ); a missing one follows the
         default, the last twelve months up to `today` (Berlin; by default the real date).
         Answers an `alliance.Alliance`; raises InvalidQuery for a bad period.
         """
-        from ideation.readmodels import alliance
-
-        day = today if today is not None else dt.datetime.now(alliance.BERLIN).date()
-        first, last = alliance.resolve_period(start, end, day)
+        day = today if today is not None else dt.datetime.now(alliance_ranking.BERLIN).date()
+        first, last = alliance_ranking.resolve_period(start, end, day)
         with self._reading() as conn:
-            return alliance.alliance(conn, first, last)
-
+            return alliance_ranking.alliance(conn, first, last)
 
     # -- issue 8: factions, political rounds and briefings --------------------------
 
-    def list_factions(self, *, include_retired: bool = True) -> Any:
+    def list_factions(self, *, include_retired: bool = True) -> list[politics.FactionRow]:
         """Council factions, active ones first (`politics.list_factions`)."""
-        from ideation.readmodels import politics
-
         with self._reading() as conn:
             return politics.list_factions(conn, include_retired=include_retired)
 
-    def list_political_rounds(self) -> Any:
+    def list_political_rounds(self) -> politics.Rounds:
         """Planned rounds and held or cancelled ones (`politics.list_rounds`)."""
-        from ideation.readmodels import politics
-
         with self._reading() as conn:
             return politics.list_rounds(conn)
 
-    def political_round_factions(self, round_id: UUID) -> Any:
+    def political_round_factions(self, round_id: UUID) -> list[politics.RoundFaction]:
         """The factions invited to or attending a round (`politics.round_factions_of`)."""
-        from ideation.readmodels import politics
-
         with self._reading() as conn:
             return politics.round_factions_of(conn, round_id)
 
-    def briefing(self, round_id: UUID) -> Any:
+    def briefing(self, round_id: UUID) -> politics.Briefing | None:
         """The briefing of a round for ambassadors, or None (`politics.briefing`)."""
-        from ideation.readmodels import politics
-
         with self._reading() as conn:
             return politics.briefing(conn, round_id)
 
-    def list_published_measures(self) -> Any:
+    def list_published_measures(self) -> list[politics.PublishedMeasure]:
         """Measures with a goal that are not cancelled (`politics.list_published_measures`)."""
-        from ideation.readmodels import politics
-
         with self._reading() as conn:
             return politics.list_published_measures(conn)
 
-    def published_measure(self, measure_id: UUID) -> Any:
+    def published_measure(self, measure_id: UUID) -> politics.PublishedMeasureDetail | None:
         """One published measure with its milestones; None if not published (`politics`)."""
-        from ideation.readmodels import politics
-
         with self._reading() as conn:
             return politics.published_measure(conn, measure_id)
 

@@ -104,6 +104,7 @@ def activity_row(position: int, event: Any) -> dict[str, Any]:
 # Event type → the field naming the other object a decision refers to (rm_activity.related_id).
 _RELATED_ID_FIELDS = {
     "Idea.MergedInto": "other_idea_id",
+    "PoliticalRound.SuggestionAdopted": "idea_id",
     "Idea.Accepted": "measure_id",
     "Idea.Recommended": "working_group_id",
 }

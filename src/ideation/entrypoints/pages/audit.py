@@ -324,6 +324,14 @@ def _object(row: AuditRow, is_admin: bool) -> tuple[str, str | None]:
     if kind == "Department":
         url = url_for("admin.edit_department", department_id=row.aggregate_id) if is_admin else None
         return row.subject or department_name(row.aggregate_id), url
+    if kind == "ExchangeSession":
+        return row.subject or "–", url_for("exchange.detail", session_id=row.aggregate_id)
+    if kind == "PoliticalRound":
+        return row.subject or "–", url_for("politics.round_detail", round_id=row.aggregate_id)
+    if kind == "Faction":
+        return row.subject or "–", url_for("politics.factions")
+    if kind == "Pilot":
+        return _("Digitallotsinnen und -lotsen"), url_for("exchange.pilots")
     return _("der Planer"), None
 
 
@@ -337,6 +345,8 @@ def _outcome(row: AuditRow) -> tuple[str, str | None]:
         )
     if kind in ("Person.RoleGranted", "Person.RoleRevoked") and value:
         return _role_label(value), None
+    if kind == "PoliticalRound.SuggestionAdopted" and row.related_id:
+        return row.related_subject or "–", url_for("ideas.detail", idea_id=row.related_id)
     if kind == "Idea.QuickWinOverridden":
         if value == "quick_win":
             return _("als Quick Win eingestuft"), None

@@ -46,6 +46,8 @@ OBJECT_PAGES = {
     "Idea": ("ideas.detail", "idea_id"),
     "Measure": ("measures.detail", "measure_id"),
     "WorkingGroup": ("working_groups.detail", "group_id"),
+    "ExchangeSession": ("exchange.detail", "session_id"),
+    "PoliticalRound": ("politics.round_detail", "round_id"),
 }
 
 
