@@ -12,12 +12,10 @@ from typing import Any
 import pygal
 from flask_babel import format_number
 from flask_babel import gettext as _
-from pygal.style import Style
 
 from ideation.entrypoints.charts import (
     CHART_WIDTH,
-    FONT,
-    TEXT_COLOUR,
+    chart_style,
     count_ticks,
     without_scripts,
 )
@@ -31,33 +29,7 @@ LEGEND_HEIGHT = 100  # three rows of two legend entries below the plot
 # kinds in the order the segments are stacked, and the table below has every number.
 KIND_COLOURS = ("#004b87", "#b34700", "#00704f", "#6b2c91", "#7a6000", "#4a4a4a")
 
-ALLIANCE_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground=TEXT_COLOUR,
-    foreground_strong=TEXT_COLOUR,
-    foreground_subtle="#8a8a8a",
-    opacity="1",
-    opacity_hover="1",
-    transition="0ms",
-    colors=KIND_COLOURS,
-    font_family=FONT,
-    label_font_family=FONT,
-    major_label_font_family=FONT,
-    value_font_family=FONT,
-    value_label_font_family=FONT,
-    title_font_family=FONT,
-    legend_font_family=FONT,
-    tooltip_font_family=FONT,
-    no_data_font_family=FONT,
-    label_font_size=14,
-    major_label_font_size=14,
-    value_font_size=14,
-    value_label_font_size=14,
-    title_font_size=17,
-    legend_font_size=14,
-    tooltip_font_size=14,
-)
+ALLIANCE_STYLE = chart_style(KIND_COLOURS, text_size=14, title_size=17)
 
 
 def kind_labels() -> dict[str, str]:

@@ -6,12 +6,15 @@ the chart itself carries only the stage labels and counts it draws.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pygal
 from flask_babel import format_number
 from flask_babel import gettext as _
 from pygal.style import Style
+from werkzeug.wrappers import Response
 
 from ideation.entrypoints.labels import stage_label
 from ideation.readmodels.views import Funnel
@@ -34,33 +37,53 @@ CHART_WIDTH = 800
 BAR_PITCH = 44  # pixels per stage
 FONT = "system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
-FUNNEL_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground=TEXT_COLOUR,
-    foreground_strong=TEXT_COLOUR,
-    foreground_subtle="#8a8a8a",
-    opacity="1",
-    opacity_hover="1",
-    transition="0ms",
-    colors=(WAY_COLOUR, CLOSED_COLOUR),
-    font_family=FONT,
-    label_font_family=FONT,
-    major_label_font_family=FONT,
-    value_font_family=FONT,
-    value_label_font_family=FONT,
-    title_font_family=FONT,
-    legend_font_family=FONT,
-    tooltip_font_family=FONT,
-    no_data_font_family=FONT,
-    label_font_size=15,
-    major_label_font_size=15,
-    value_font_size=15,
-    value_label_font_size=15,
-    title_font_size=18,
-    legend_font_size=15,
-    tooltip_font_size=15,
-)
+
+def chart_style(colours: tuple[str, ...], *, text_size: int = 15, title_size: int = 18) -> Style:
+    """The planner's chart style: white, no animation, one font, large enough text."""
+    fonts = {
+        f"{part}_font_family": FONT
+        for part in (
+            "label",
+            "major_label",
+            "value",
+            "value_label",
+            "title",
+            "legend",
+            "tooltip",
+            "no_data",
+        )
+    }
+    sizes = {
+        f"{part}_font_size": text_size
+        for part in ("label", "major_label", "value", "value_label", "legend", "tooltip")
+    }
+    return Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground=TEXT_COLOUR,
+        foreground_strong=TEXT_COLOUR,
+        foreground_subtle="#8a8a8a",
+        opacity="1",
+        opacity_hover="1",
+        transition="0ms",
+        colors=colours,
+        font_family=FONT,
+        title_font_size=title_size,
+        **fonts,
+        **sizes,
+    )
+
+
+FUNNEL_STYLE = chart_style((WAY_COLOUR, CLOSED_COLOUR))
+
+
+def svg_response(svg: bytes) -> Response:
+    """An SVG chart as its own response, with the policy that lets pygal's inline style in."""
+    response = Response(svg, mimetype="image/svg+xml")
+    # Set before the app-wide hook, which only fills in headers still missing.
+    response.headers["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 class CountBars(pygal.HorizontalBar):  # type: ignore[misc]
@@ -100,24 +123,28 @@ def count_ticks(highest: int, most: int = 6) -> list[int]:
 
 def funnel_chart_size(funnel: Funnel) -> tuple[int, int]:
     """Width and height of the funnel chart (an <img> states them to keep its place)."""
-    return CHART_WIDTH, 80 + BAR_PITCH * len(funnel.stages)
+    return CHART_WIDTH, count_chart_height(len(funnel.stages))
 
 
-def funnel_chart_svg(funnel: Funnel) -> bytes:
-    """A horizontal bar per stage (the way from top to bottom, then the closed stages).
+@dataclass(frozen=True)
+class Bar:
+    """One labelled bar of a count chart."""
 
-    Labels follow the current language; each bar has its count printed beside it.
-    """
-    # pygal draws the first label at the bottom: reverse, so "Eingereicht" is on top.
-    stages = tuple(reversed(funnel.stages))
-    ticks = count_ticks(max((s.count for s in stages), default=0))
-    width, height = funnel_chart_size(funnel)
+    label: str
+    count: int
+    colour: str = WAY_COLOUR
+
+
+def count_bars_svg(bars: Sequence[Bar], *, title: str, series: str, no_data_text: str) -> bytes:
+    """Horizontal bars, the first on top, each with its count printed beside it."""
+    drawn = tuple(reversed(bars))  # pygal draws the first label at the bottom
+    ticks = count_ticks(max((b.count for b in drawn), default=0))
     chart = CountBars(
         style=FUNNEL_STYLE,
         js=[],
-        width=width,
-        height=height,
-        title=_("Ideen je Stand"),
+        width=CHART_WIDTH,
+        height=count_chart_height(len(bars)),
+        title=title,
         show_legend=False,
         print_values=True,
         print_values_position="top",
@@ -132,20 +159,32 @@ def funnel_chart_svg(funnel: Funnel) -> bytes:
         range=(0, ticks[-1]),
         include_x_axis=True,
         tooltip_border_radius=0,
-        no_data_text=_("Noch keine Ideen"),
+        no_data_text=no_data_text,
     )
     chart.add_xml_filter(without_scripts)
-    chart.x_labels = [stage_label(s.stage) for s in stages]
+    chart.x_labels = [b.label for b in drawn]
     chart.y_labels = ticks
-    chart.add(
-        _("Ideen"),
+    chart.add(series, [{"value": b.count, "color": b.colour, "label": b.label} for b in drawn])
+    svg: bytes = chart.render()
+    return svg
+
+
+def count_chart_height(bars: int) -> int:
+    """The height of a count chart with `bars` bars (an <img> states it to keep its place)."""
+    return 80 + BAR_PITCH * bars
+
+
+def funnel_chart_svg(funnel: Funnel) -> bytes:
+    """A horizontal bar per stage (the way from top to bottom, then the closed stages).
+
+    Labels follow the current language; each bar has its count printed beside it.
+    """
+    return count_bars_svg(
         [
-            {
-                "value": s.count,
-                "color": CLOSED_COLOUR if s.closed else WAY_COLOUR,
-                "label": stage_label(s.stage),
-            }
-            for s in stages
+            Bar(stage_label(s.stage), s.count, CLOSED_COLOUR if s.closed else WAY_COLOUR)
+            for s in funnel.stages
         ],
+        title=_("Ideen je Stand"),
+        series=_("Ideen"),
+        no_data_text=_("Noch keine Ideen"),
     )
-    return chart.render()

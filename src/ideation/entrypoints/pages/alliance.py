@@ -24,7 +24,7 @@ from ideation.entrypoints.alliance_chart import (
     alliance_chart_svg,
     kind_labels,
 )
-from ideation.entrypoints.charts import SVG_CONTENT_SECURITY_POLICY
+from ideation.entrypoints.charts import svg_response
 from ideation.entrypoints.forms.alliance import ChoosePeriodForm
 from ideation.entrypoints.i18n import TIMEZONE, localized
 from ideation.entrypoints.pages.common import planner
@@ -116,11 +116,7 @@ def chart() -> Response:
     result, error = _ranking(ChoosePeriodForm(formdata=request.args))
     if result is None:
         return Response(error or "", status=400, mimetype="text/plain")
-    response = Response(alliance_chart_svg(result), mimetype="image/svg+xml")
-    # Set before the app-wide hook, which only fills in headers still missing.
-    response.headers["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return svg_response(alliance_chart_svg(result))
 
 
 @bp.get("/allianz.csv", endpoint="csv")

@@ -17,7 +17,6 @@ from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from weasyprint import HTML
@@ -26,12 +25,11 @@ from ideation.application.errors import NotFound
 from ideation.application.security_log import log_security_event
 from ideation.entrypoints.auth import is_ambassador_only
 from ideation.entrypoints.charts import (
-    FUNNEL_STYLE,
-    SVG_CONTENT_SECURITY_POLICY,
-    WAY_COLOUR,
-    CountBars,
-    count_ticks,
-    without_scripts,
+    CHART_WIDTH,
+    Bar,
+    count_bars_svg,
+    count_chart_height,
+    svg_response,
 )
 from ideation.entrypoints.pages.common import planner
 from ideation.entrypoints.pages.evidence import StaticFilesOnly, pdf_bytes
@@ -41,8 +39,6 @@ bp = Blueprint("briefings", __name__, url_prefix="/briefings")
 
 # Who may read briefings: ambassadors and every working role of the planner.
 READER_ROLES = ("ambassador", "member", "group_member", "coordinator", "auditor", "admin")
-CHART_WIDTH = 800
-BAR_PITCH = 56
 
 
 @bp.app_context_processor
@@ -114,10 +110,7 @@ def briefing_pdf(round_id: UUID) -> Response:
 @bp.get("/<uuid:round_id>/chart.svg")
 def briefing_chart(round_id: UUID) -> Response:
     """Published measures per status as a bar chart (the page's table has the same numbers)."""
-    response = Response(status_chart_svg(_briefing(round_id)), mimetype="image/svg+xml")
-    response.headers["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return svg_response(status_chart_svg(_briefing(round_id)))
 
 
 @bp.get("/massnahmen")
@@ -148,42 +141,14 @@ def measure(measure_id: UUID) -> str:
 
 def chart_size(briefing: Briefing) -> tuple[int, int]:
     """Width and height of the status chart."""
-    return CHART_WIDTH, 80 + BAR_PITCH * len(briefing.status_counts)
+    return CHART_WIDTH, count_chart_height(len(briefing.status_counts))
 
 
 def status_chart_svg(briefing: Briefing) -> bytes:
     """A horizontal bar per status of the published measures, each with its count."""
-    counts = tuple(reversed(briefing.status_counts))  # pygal draws the first label lowest
-    ticks = count_ticks(max((c.count for c in counts), default=0))
-    width, height = chart_size(briefing)
-    chart = CountBars(
-        style=FUNNEL_STYLE,
-        js=[],
-        width=width,
-        height=height,
+    return count_bars_svg(
+        [Bar(_(c.label), c.count) for c in briefing.status_counts],
         title=_("Veröffentlichte Maßnahmen je Stand"),
-        show_legend=False,
-        print_values=True,
-        print_values_position="top",
-        value_formatter=lambda value: format_number(int(value)),
-        show_x_guides=False,
-        show_y_guides=True,
-        x_label_rotation=0,
-        truncate_label=-1,
-        margin=16,
-        margin_right=56,
-        spacing=12,
-        range=(0, ticks[-1]),
-        include_x_axis=True,
-        tooltip_border_radius=0,
+        series=_("Maßnahmen"),
         no_data_text=_("Noch keine veröffentlichten Maßnahmen"),
     )
-    chart.add_xml_filter(without_scripts)
-    chart.x_labels = [_(c.label) for c in counts]
-    chart.y_labels = ticks
-    chart.add(
-        _("Maßnahmen"),
-        [{"value": c.count, "color": WAY_COLOUR, "label": _(c.label)} for c in counts],
-    )
-    svg: bytes = chart.render()
-    return svg

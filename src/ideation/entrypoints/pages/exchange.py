@@ -8,7 +8,6 @@ digital pilots per department. Only the coordination gets the forms: the page of
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -30,9 +29,9 @@ from ideation.domain.exchange import (
 )
 from ideation.domain.pilot import PILOT_STATUS_LABELS, PilotStatus
 from ideation.entrypoints.charts import (
-    FUNNEL_STYLE,
-    SVG_CONTENT_SECURITY_POLICY,
+    chart_style,
     count_ticks,
+    svg_response,
     without_scripts,
 )
 from ideation.entrypoints.forms.exchange import (
@@ -157,16 +156,11 @@ def index() -> str:
 @bp.get("/zahlen.svg")
 def figures_chart() -> Response:
     """The figures per kind as grouped bars (SVG without scripts; the table is the text)."""
-    response = Response(_figures_svg(planner().read_models.exchange_figures()))
-    response.mimetype = "image/svg+xml"
-    response.headers["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return svg_response(_figures_svg(planner().read_models.exchange_figures()))
 
 
 def _figures_svg(figures: Any) -> bytes:
-    style = copy.copy(FUNNEL_STYLE)
-    style.colors = CHART_COLOURS
+    style = chart_style(CHART_COLOURS)
     highest = max(
         (getattr(row, column) for row in figures.kinds for column in FIGURE_COLUMNS), default=0
     )

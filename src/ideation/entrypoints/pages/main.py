@@ -13,9 +13,9 @@ from werkzeug.wrappers import Response
 
 from ideation.application.history import EVENT_LABELS
 from ideation.entrypoints.charts import (
-    SVG_CONTENT_SECURITY_POLICY,
     funnel_chart_size,
     funnel_chart_svg,
+    svg_response,
 )
 from ideation.entrypoints.i18n import SUPPORTED_LOCALES, TIMEZONE, localized
 from ideation.entrypoints.labels import stage_label
@@ -108,11 +108,7 @@ def index() -> str:
 def funnel_chart() -> Response:
     """The ideas per stage as a bar chart (SVG without scripts; the start page's table
     carries the same numbers as text)."""
-    response = Response(funnel_chart_svg(planner().read_models.funnel()), mimetype="image/svg+xml")
-    # Set before the app-wide hook, which only fills in headers still missing.
-    response.headers["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return svg_response(funnel_chart_svg(planner().read_models.funnel()))
 
 
 @bp.post("/sprache")
