@@ -57,6 +57,13 @@ EXPECTED_FILLED = {
     "rm_departments",
     "rm_people",
     "rm_activity",
+    "rm_exchange_sessions",
+    "rm_session_departments",
+    "rm_pilots",
+    "rm_factions",
+    "rm_political_rounds",
+    "rm_round_factions",
+    "rm_engagement",
 }
 THEMES = ("Mobilität", "Energie", "Verwaltung", "Bildung", "Umwelt", "Sensorik", "Open Data")
 TOPICS = ("Parken", "Straßenlaternen", "Bürgerbüro", "Schulen", "Müllabfuhr", "Radwege", "WLAN")
@@ -186,6 +193,78 @@ class CityHistory:
         app.dissolve_working_group(self.coordinator, short_lived, 2, "Auftrag erledigt")
         self.commenters = [p for p, _ in self.members] + [self.coordinator, *group_members]
         rng.shuffle(self.commenters)
+        self.cooperation()
+
+    def cooperation(self) -> None:
+        """Exchange formats of every kind, pilots, factions and political rounds."""
+        app, c, departments = self.app, self.coordinator, self.departments
+        self.sessions: list[UUID] = []
+        for n, kind in enumerate(
+            ("consultation_hour", "online_qa", "round_visit", "regulars_table", "conference")
+        ):
+            session = app.plan_exchange_session(
+                c,
+                kind=kind,
+                scheduled_on=self.next_day(),
+                topic=f"Austausch Nr. {n + 1}",
+                host_person_id=c,
+                round_department_id=departments[n] if kind == "round_visit" else None,
+                invited_department_ids=departments[n : n + 3],
+            )
+            app.reschedule_exchange_session(c, session, 1, self.next_day(), "Raum belegt")
+            app.record_exchange_session(
+                c,
+                session,
+                2,
+                held_on=self.day,
+                participating_department_ids=departments[n + 1 : n + 4],
+                participant_count=5 + n,
+                needs=[f"Bedarf {n}", "Mehr Austausch"],
+            )
+            self.sessions.append(session)
+        called_off = app.plan_exchange_session(
+            c, kind="online_qa", scheduled_on=self.next_day(), topic="Abgesagt", host_person_id=c
+        )
+        app.cancel_exchange_session(c, called_off, 1, "Zu wenige Anmeldungen")
+
+        pilot = app.nominate_pilot(c, self.members[0][0], "Erklärt gern", self.sessions[0])
+        app.confirm_pilot(c, pilot, 1, "Zugesagt")
+        app.withdraw_pilot(c, pilot, 2, "Stellenwechsel")
+        app.nominate_pilot(c, self.members[0][0], "Wieder da", self.sessions[1])
+        app.nominate_pilot(c, self.members[1][0], "Neugierig", None)
+
+        factions = [
+            app.register_faction(self.admin, f"Fraktion {name}", name)
+            for name in ("Grün", "Rot", "Blau")
+        ]
+        app.rename_faction(self.admin, factions[2], 1, "Fraktion Blau-Gelb", "Blau-Gelb")
+        app.retire_faction(c, factions[2], 2, "Nicht mehr im Rat")
+        held = app.plan_political_round(
+            c, scheduled_on=self.next_day(), title="Digitalrunde", invited_faction_ids=factions
+        )
+        app.record_political_round(
+            c,
+            held,
+            1,
+            held_on=self.day,
+            attending_faction_ids=factions[:2],
+            questions=["Wann kommt das WLAN?"],
+            suggestions=["Livestream", "Open Data"],
+        )
+        adopted = app.adopt_round_suggestion(
+            c,
+            held,
+            2,
+            suggestion_index=1,
+            department_id=departments[0],
+            title="Open-Data-Portal",
+            summary="Aus der Politischen Runde",
+        )
+        self.versions[adopted] = 1
+        later = app.plan_political_round(
+            c, scheduled_on=self.next_day(), title="Haushaltsrunde", invited_faction_ids=[]
+        )
+        app.cancel_political_round(c, later, 1, "Haushaltssitzung")
 
     # -- ideas ---------------------------------------------------------------------
 
@@ -252,6 +331,7 @@ class CityHistory:
             summary=f"Vorschlag für {rng.choice(TOPICS)} mit {rng.choice(THEMES)}",
             description="Ausführlich beschrieben." if rng.random() < 0.5 else "",
             themes=rng.sample(THEMES, rng.randint(1, 3)),
+            origin_session_id=rng.choice(self.sessions) if rng.random() < 0.3 else None,
         )
         self.versions[idea_id] = 1
         idea = IdeaState(idea_id, author, department)
@@ -530,6 +610,8 @@ def assert_live_model_matches_aggregates(app: IdeationApplication, engine: Engin
             idea.working_group_id,
             idea.measure_id,
             idea.merged_into,
+            idea.origin_session_id,
+            idea.origin_round_id,
         )
         actual = (
             row.version,
@@ -543,6 +625,8 @@ def assert_live_model_matches_aggregates(app: IdeationApplication, engine: Engin
             row.working_group_id,
             row.measure_id,
             row.merged_into,
+            row.origin_session_id,
+            row.origin_round_id,
         )
         assert actual == expected, idea_id
 
