@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-import pygal
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_number
 from flask_babel import gettext as _
@@ -29,6 +28,7 @@ from ideation.domain.exchange import (
 )
 from ideation.domain.pilot import PILOT_STATUS_LABELS, PilotStatus
 from ideation.entrypoints.charts import (
+    CountBars,
     chart_style,
     count_ticks,
     svg_response,
@@ -78,7 +78,7 @@ FIGURE_COLUMNS = (
 )
 CHART_COLOURS = ("#004b87", "#4a4a4a", "#00704a", "#8a3b00", "#6a1b9a")
 CHART_WIDTH = 800
-CHART_HEIGHT = 480
+CHART_HEIGHT = 760
 
 
 def kind_label(kind: str | None) -> str:
@@ -165,7 +165,8 @@ def _figures_svg(figures: Any) -> bytes:
         (getattr(row, column) for row in figures.kinds for column in FIGURE_COLUMNS), default=0
     )
     ticks = count_ticks(highest)
-    chart = pygal.Bar(
+    # Horizontal bars: the long names of the formats stay readable beside their group.
+    chart = CountBars(
         style=style,
         js=[],
         width=CHART_WIDTH,
@@ -173,8 +174,9 @@ def _figures_svg(figures: Any) -> bytes:
         title=_("Was die Austauschformate gebracht haben"),
         show_legend=True,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
+        legend_at_bottom_columns=2,
         print_values=True,
+        print_values_position="top",
         value_formatter=lambda value: format_number(int(value)),
         show_x_guides=False,
         show_y_guides=True,
@@ -182,17 +184,21 @@ def _figures_svg(figures: Any) -> bytes:
         truncate_label=-1,
         truncate_legend=-1,
         margin=16,
+        margin_right=40,  # room for a count beside the longest bar
+        margin_bottom=40,  # room for the third row of the legend
         spacing=8,
         range=(0, ticks[-1]),
         include_x_axis=True,
         no_data_text=_("Noch keine Austauschformate"),
     )
     chart.add_xml_filter(without_scripts)
-    chart.x_labels = [kind_label(row.kind) for row in figures.kinds]
+    # pygal draws the first label at the bottom: reverse, so the first format is on top.
+    kinds = tuple(reversed(figures.kinds))
+    chart.x_labels = [kind_label(row.kind) for row in kinds]
     chart.y_labels = ticks
     labels = figure_labels()
     for column in FIGURE_COLUMNS:
-        chart.add(labels[column], [getattr(row, column) for row in figures.kinds])
+        chart.add(labels[column], [getattr(row, column) for row in kinds])
     return chart.render()
 
 
