@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 
 from ideation.application.service import IdeationApplication
+from ideation.entrypoints.demo import SteppingClock
 from tests.conftest import Cast
 
 D = dt.date
@@ -245,3 +246,39 @@ def test_rounds_are_listed_planned_first_then_the_past_and_factions_by_name(
 
 def test_an_unknown_round_has_no_briefing(app: IdeationApplication, history: History) -> None:
     assert app.read_models.briefing(history.measures["running"]) is None
+
+
+def test_a_held_rounds_briefing_keeps_what_the_ambassadors_were_told(
+    app: IdeationApplication, cast: Cast
+) -> None:
+    # The planner's clock stands on 10.03.2030: a round is held, a quick win is published.
+    clock = SteppingClock(dt.datetime(2030, 3, 10, 9, tzinfo=dt.UTC), dt.timedelta(seconds=1))
+    app.clock = clock
+    faction = app.register_faction(cast.coordinator, "Fraktion Die Grünen", "GRÜNE")
+    held = app.plan_political_round(
+        cast.coordinator, scheduled_on=D(2030, 3, 10), title="Frühjahr", invited_faction_ids=[]
+    )
+    early = make_measure(app, cast, "Quick Win vor der Runde", quick_win=True)
+    implement(app, cast, early, D(2030, 3, 1))
+    app.record_political_round(
+        cast.coordinator, held, 1, held_on=D(2030, 3, 10), attending_faction_ids=[faction]
+    )
+    following = app.plan_political_round(
+        cast.coordinator, scheduled_on=D(2030, 6, 10), title="Sommer", invited_faction_ids=[]
+    )
+    told = app.read_models.briefing(held)
+    assert told is not None
+
+    # A month later: a benefit for the early quick win and a new measure with a goal.
+    clock.advance_to(dt.datetime(2030, 4, 10, 9, tzinfo=dt.UTC))
+    app.record_benefit(cast.group_member, early, _m(app, early), cast.citizens, "Schneller")
+    make_measure(app, cast, "Später geplant", quick_win=False)
+
+    again = app.read_models.briefing(held)
+    assert again == told
+    assert again.figures.published == 1
+    assert again.benefits_per_department == ()
+    now = app.read_models.briefing(following)
+    assert now is not None
+    assert now.figures.published == 2
+    assert [b.count for b in now.benefits_per_department] == [1]

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
-from ideation.readmodels import queries
+from ideation.readmodels import politics, queries
 from ideation.readmodels.handlers import project_batch
 from ideation.readmodels.schema import ensure_schema
 from ideation.readmodels.views import PlannerAsOf
@@ -48,6 +50,34 @@ def planner_as_of(
     one of them is later, its later versions are left out too, so each object is shown in a
     state it really had, even if clocks disagreed across processes.
     """
+    with replayed(events_source, moment, batch_size=batch_size) as (conn, applied):
+        return PlannerAsOf(
+            moment=moment.astimezone(dt.UTC),
+            funnel=queries.funnel(conn),
+            ideas=tuple(queries.all_ideas(conn)),
+            events_applied=applied,
+            measures=tuple(queries.list_measures(conn, sort="title")),
+            people=tuple(queries.list_people(conn)),
+        )
+
+
+def briefing_as_of(
+    events_source: EventSource, round_id: UUID, moment: dt.datetime
+) -> politics.Briefing | None:
+    """A round's briefing as the planner stood at `moment` (same cost as `planner_as_of`)."""
+    with replayed(events_source, moment) as (conn, _applied):
+        return politics.briefing(conn, round_id)
+
+
+@contextmanager
+def replayed(
+    events_source: EventSource, moment: dt.datetime, *, batch_size: int = DEFAULT_BATCH_SIZE
+) -> Iterator[tuple[Connection, int]]:
+    """A connection to the read models replayed up to `moment`, and how many events it took.
+
+    The events go through the projector's handlers into a fresh in-memory SQLite database,
+    so every query of the live planner answers there for the past moment.
+    """
     if not isinstance(moment, dt.datetime) or moment.tzinfo is None:
         raise queries.InvalidQuery("moment", "Der Zeitpunkt braucht Datum, Uhrzeit und Zeitzone.")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -61,14 +91,7 @@ def planner_as_of(
         with engine.begin() as conn:
             applied = project_batch(conn, _events_up_to(events_source, moment, batch_size))
         with engine.connect() as conn:
-            return PlannerAsOf(
-                moment=moment,
-                funnel=queries.funnel(conn),
-                ideas=tuple(queries.all_ideas(conn)),
-                events_applied=applied,
-                measures=tuple(queries.list_measures(conn, sort="title")),
-                people=tuple(queries.list_people(conn)),
-            )
+            yield conn, applied
     finally:
         engine.dispose()
 

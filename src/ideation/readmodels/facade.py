@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,6 +52,7 @@ from ideation.readmodels.views import (
 logger = logging.getLogger(__name__)
 
 CATCH_UP_ATTEMPTS = 3
+MAX_KEPT_BRIEFINGS = 32
 
 
 class ReadModels:
@@ -64,6 +66,9 @@ class ReadModels:
     def __init__(self, projector: Projector, engine: Engine) -> None:
         self.projector = projector
         self.engine = engine
+        # Briefings of held rounds, by (round, moment): replayed once, then kept.
+        self._briefings: dict[tuple[UUID, dt.datetime], politics.Briefing | None] = {}
+        self._briefings_lock = threading.Lock()
 
     def catch_up(self) -> CatchUpResult | None:
         """Apply what is new; a busy database is retried, then left to the next caller.
@@ -499,9 +504,25 @@ class ReadModels:
             return politics.round_factions_of(conn, round_id)
 
     def briefing(self, round_id: UUID) -> politics.Briefing | None:
-        """The briefing of a round for ambassadors, or None (`politics.briefing`)."""
+        """The briefing of a round for ambassadors, or None (`politics.briefing`).
+
+        A held round's briefing is the planner replayed up to `politics.briefing_moment`
+        (`asof.briefing_as_of`); a past moment's answer never changes, so it is kept.
+        """
         with self._reading() as conn:
-            return politics.briefing(conn, round_id)
+            moment = politics.briefing_moment(conn, round_id)
+            if moment is None:
+                return politics.briefing(conn, round_id)
+        key = (round_id, moment)
+        with self._briefings_lock:
+            if key in self._briefings:
+                return self._briefings[key]
+        briefing = asof.briefing_as_of(self.projector, round_id, moment)
+        with self._briefings_lock:
+            while len(self._briefings) >= MAX_KEPT_BRIEFINGS:
+                self._briefings.pop(next(iter(self._briefings)))
+            self._briefings[key] = briefing
+        return briefing
 
     def list_published_measures(self) -> list[politics.PublishedMeasure]:
         """Measures with a goal that are not cancelled (`politics.list_published_measures`)."""

@@ -6,6 +6,10 @@ Definitions (docs/political-rounds.md):
   (`goals_count >= 1`) and that is not cancelled. Everything else (ideas at any stage,
   measures without goals, cancelled measures) is a draft and never reaches an ambassador.
 - A round's *date* is the day it was held, or the day it is scheduled for if it was not.
+- The briefing of a held round shows the planner as it stood at the end of the round's day
+  (Berlin), or when the round was recorded if that was later (`briefing_moment`): an old
+  briefing keeps saying what the ambassadors were told. A planned round's briefing shows the
+  planner as it is now.
 - The briefing of round R covers the period after the previous held round's day (exclusive;
   from the beginning if there is none) up to R's date (inclusive). It lists the published
   quick wins implemented in that period with their benefits per department, the published
@@ -22,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.engine import Connection
@@ -34,6 +39,7 @@ from ideation.domain.politics import (
     RoundStatus,
 )
 from ideation.readmodels.tables import (
+    activity,
     benefits,
     departments,
     factions,
@@ -43,6 +49,7 @@ from ideation.readmodels.tables import (
     round_factions,
 )
 
+BERLIN = ZoneInfo("Europe/Berlin")
 UPCOMING_DAYS = 90
 RUNNING = (MeasureStatus.PLANNED.value, MeasureStatus.IN_PROGRESS.value)
 # The order in which a briefing counts published measures (the chart's bars).
@@ -481,3 +488,21 @@ def briefing(
         status_counts=tuple(StatusCount(s, counts[s]) for s in PUBLISHED_STATUSES),
         benefits_per_department=tuple(benefit_counts),
     )
+
+
+def briefing_moment(conn: Connection, round_id: UUID) -> dt.datetime | None:
+    """When a held round's briefing stands: the end of its day in Berlin, or when it was
+    recorded as held if that was later. None for a round that was not held."""
+    row = get_round(conn, round_id)
+    if row is None or row.held_on is None:
+        return None
+    end_of_day = dt.datetime.combine(
+        row.held_on + dt.timedelta(days=1), dt.time(), tzinfo=BERLIN
+    ) - dt.timedelta(microseconds=1)
+    recorded = conn.execute(
+        select(activity.c.occurred_at).where(
+            activity.c.aggregate_id == round_id,
+            activity.c.event_type == "PoliticalRound.Held",
+        )
+    ).scalar_one_or_none()
+    return max(end_of_day, recorded) if recorded is not None else end_of_day
