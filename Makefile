@@ -43,8 +43,9 @@ format: install
 	$(BIN)/ruff check --fix src tests benchmarks scripts
 	$(BIN)/ruff format src tests benchmarks scripts
 
+# Two worker processes, a test file per worker at a time (its fixtures stay together).
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The README's screenshots of the demo city's flagship quick win (needs Debian's chromium).
 screenshots: install
