@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format bench clean translations screenshots
+.PHONY: install run test lint format bench bench-full bench-smoke clean translations screenshots
 
 # Functions whose string arguments are German texts to translate (ideation.domain.errors.msg,
 # N_ for labels, the errors' messages and the labels passed to the domain's guards).
@@ -51,8 +51,16 @@ test: lint
 screenshots: install
 	$(BIN)/python scripts/screenshots.py
 
+# Benchmarks B1–B4, B6, B7 (issue 9; docs/benchmarks.md). The first run generates the cities
+# (minutes at 1k, longer at 10k) and caches them in benchmarks/.cache/ by script digest.
 bench: install
-	$(BIN)/python benchmarks/command_throughput.py
+	$(BIN)/python benchmarks/run.py --scales 1k,10k --backends sqlite,postgres
+
+bench-full: install
+	$(BIN)/python benchmarks/run.py --scales 1k,10k,100k --backends sqlite,postgres
+
+bench-smoke: install
+	$(BIN)/python benchmarks/run.py --smoke --scales 20 --backends sqlite,postgres
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
