@@ -176,8 +176,14 @@ class City:
         return Settings.from_env(self.environ)
 
     @property
+    def heavy_index(self) -> int:
+        """The first heavy idea that is not the giant (about 350 events)."""
+        plain = [i for i, idea in enumerate(self.info["heavy"]) if idea != self.info["giant"]]
+        return plain[0] if plain else 0
+
+    @property
     def heavy(self) -> str:
-        return self.info["heavy"][0]
+        return self.info["heavy"][self.heavy_index]
 
     @property
     def giant(self) -> str | None:
@@ -462,7 +468,7 @@ def b2_b3(city: City, rounds: int, repeat: int) -> tuple[dict[str, Any], dict[st
         "backend": city.backend,
         "scale": city.ideas,
         "heavy_idea_history_steps": heavy_steps,
-        "heavy_idea_events": city.info["heavy_events"][0],
+        "heavy_idea_events": city.info["heavy_events"][city.heavy_index],
         "history_query": summary_ms(history),
         "history_page": summary_ms(page),
         "as_of_aggregate": "giant" if city.giant else "heavy (no giant below 1,000 ideas)",
