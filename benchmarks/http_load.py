@@ -250,6 +250,15 @@ class RouteResult:
     latencies: list[float] = field(default_factory=list)  # seconds, successful requests
     seconds: float = 0.0
 
+    def add(self, other: RouteResult) -> None:
+        """Pool another window's requests into this one (for several rounds)."""
+        self.requests += other.requests
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.latencies.extend(other.latencies)
+        for code, count in other.statuses.items():
+            self.statuses[code] = self.statuses.get(code, 0) + count
+
     def summary(self) -> dict[str, Any]:
         lat = sorted(self.latencies)
         return {
@@ -325,7 +334,7 @@ def route_request(
 
 
 def run_load(
-    port: int, side: Side, route: str, clients: int, seconds: float, seed: int, warmup: float
+    port: int, side: Side, route: str, clients: int, seconds: float, seed: object, warmup: float
 ) -> RouteResult:
     """`clients` threads send the route's requests for `seconds` (after `warmup`)."""
     result = RouteResult()
@@ -501,6 +510,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "ideas": args.ideas,
                 "seed": args.seed,
                 "seconds_per_route": args.seconds,
+                "rounds": args.rounds,
                 "warmup_seconds": args.warmup,
                 "clients": args.clients,
                 "workers": args.workers,
@@ -521,18 +531,31 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         for route in routes:
             entry: dict[str, Any] = {}
+            pooled = {"ours": RouteResult(), "peer": RouteResult()}
+            rounds: list[dict[str, Any]] = []
+            for number in range(args.rounds):
+                # Alternate which side goes first, so a drift in the machine's load between
+                # the two windows does not always count against the same side.
+                order = ("ours", "peer") if number % 2 == 0 else ("peer", "ours")
+                this_round: dict[str, Any] = {"first": order[0]}
+                for name in order:
+                    print(f"{route}: {name} (Runde {number + 1}) …", file=sys.stderr)
+                    result = run_load(
+                        ports[name],
+                        sides[name],
+                        route,
+                        args.clients,
+                        args.seconds,
+                        f"{args.seed}-{number}",
+                        args.warmup,
+                    )
+                    pooled[name].add(result)
+                    this_round[name] = result.summary()
+                this_round["ratios"] = ratios(this_round["ours"], this_round["peer"])
+                rounds.append(this_round)
             for name in ("ours", "peer"):
-                print(f"{route}: {name} …", file=sys.stderr)
-                result = run_load(
-                    ports[name],
-                    sides[name],
-                    route,
-                    args.clients,
-                    args.seconds,
-                    args.seed,
-                    args.warmup,
-                )
-                entry[name] = result.summary()
+                entry[name] = pooled[name].summary()
+            entry["rounds"] = rounds
             entry["ratios"] = ratios(entry["ours"], entry["peer"])
             report["routes"][route] = entry
         report["machine"]["load_average_after"] = (
@@ -557,6 +580,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ideas", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per route")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="windows per route and side, alternating which side goes first; figures pooled",
+    )
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)

@@ -53,6 +53,7 @@ def test_both_sides_answer_every_route_and_the_report_has_every_key(
             assert figures["requests"] > 0, (route, side)
             assert figures["errors"] == 0, (route, side, figures["statuses"])
             assert all(code.startswith("2") for code in figures["statuses"]), (route, side)
+        assert len(entry["rounds"]) == 1
         assert {"throughput_ours_over_peer", "p95_ours_over_peer", "target_met"} <= set(
             entry["ratios"]
         )
