@@ -75,8 +75,8 @@ def _kind_label(kind: str | None) -> str:
 # -- schemas --------------------------------------------------------------------------------
 
 
-class ExchangeSessionSummarySchema(ResponseSchema):
-    """A session of an exchange format in a list."""
+class SessionFactsSchema(ResponseSchema):
+    """What a session's list entry and its full description share."""
 
     id = f.UUID(required=True)
     version = f.Integer(required=True)
@@ -90,6 +90,11 @@ class ExchangeSessionSummarySchema(ResponseSchema):
     host_person_id = f.UUID(required=True)
     host_name = f.String(required=True)
     round_department_id = f.UUID(allow_none=True, required=True)
+
+
+class ExchangeSessionSummarySchema(SessionFactsSchema):
+    """A session of an exchange format in a list."""
+
     invited_count = f.Integer(required=True)
     participating_count = f.Integer(required=True)
     participant_count = f.Integer(required=True)
@@ -113,21 +118,9 @@ class ExchangeSessionIdeaSchema(ResponseSchema):
     quick_win = f.Boolean(required=True)
 
 
-class ExchangeSessionSchema(ResponseSchema):
+class ExchangeSessionSchema(SessionFactsSchema):
     """A session with its departments, needs, notes and the ideas it brought."""
 
-    id = f.UUID(required=True)
-    version = f.Integer(required=True)
-    kind = f.String(required=True, metadata={"enum": list(KINDS)})
-    kind_label = f.String(required=True)
-    status = f.String(required=True, metadata={"enum": list(SESSION_STATUSES)})
-    status_label = f.String(required=True)
-    scheduled_on = f.Date(required=True)
-    held_on = f.Date(allow_none=True, required=True)
-    topic = f.String(required=True)
-    host_person_id = f.UUID(required=True)
-    host_name = f.String(required=True)
-    round_department_id = f.UUID(allow_none=True, required=True)
     invited_department_ids = f.List(f.UUID(), required=True)
     participating_department_ids = f.List(f.UUID(), required=True)
     participant_count = f.Integer(required=True)
