@@ -76,6 +76,39 @@ def test_an_expired_token_is_refused(tmp_path: Path) -> None:
     assert_api_error(client.get("/api/v1/ideas", headers=headers), 401, "unauthenticated")
 
 
+def test_a_tokens_last_use_is_remembered_to_the_minute(tmp_path: Path) -> None:
+    now = [dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)]
+    app = create_app(
+        {
+            "IDEATION_INSTANCE_PATH": str(tmp_path / "clocked"),
+            "IDEATION_PASSWORD_HASHING": "fast-for-tests",
+        }
+    )
+    ideation = app.extensions["ideation"]
+    cast: Cast = make_cast(ideation)
+    ideation.create_account(cast.admin, cast.member, "tim", PASSWORD)
+    ideation.clock = lambda: now[0]
+    issued = ideation.create_personal_token(cast.member, "Skript", 30)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {issued.token}"}
+
+    def last_used() -> dt.datetime | None:
+        (listed,) = ideation.list_tokens(cast.member)
+        return listed.last_used_at
+
+    assert last_used() is None
+    client.get("/api/v1/ideas", headers=headers)
+    assert last_used() == now[0]
+    # Within the same minute a read writes nothing: the profile page shows minutes only.
+    first_use = now[0]
+    now[0] += dt.timedelta(seconds=50)
+    client.get("/api/v1/ideas", headers=headers)
+    assert last_used() == first_use
+    now[0] += dt.timedelta(seconds=20)
+    client.get("/api/v1/ideas", headers=headers)
+    assert last_used() == now[0]
+
+
 def test_a_password_change_ends_every_token_of_the_person(api: ApiClient, cast: Cast) -> None:
     token = api.token("tim")
     ideation = api.app.extensions["ideation"]

@@ -24,6 +24,9 @@ LOGIN_TOKEN_LIFETIME = dt.timedelta(hours=12)
 PERSONAL_TOKEN_DAYS = (30, 90, 365)
 DEFAULT_PERSONAL_TOKEN_DAYS = 90
 MAX_TOKEN_LENGTH = 200
+# "Zuletzt benutzt" is shown to the minute: one write per minute and token is enough, and an
+# API read then costs no write at all (benchmark B5, docs/benchmarks.md).
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
 LOGIN_TOKEN_NAME = "Anmeldung über die API"  # noqa: S105 - a label
 
 
@@ -142,7 +145,8 @@ class TokenCommands:
                 return None
             if not person.active:
                 return None
-            self.tokens.touch(record.id, now)
+            if record.last_used_at is None or now - record.last_used_at >= TOUCH_INTERVAL:
+                self.tokens.touch(record.id, now)
         return TokenGrant(token_id=record.id, person=person)
 
     def _new_token(self, person_id: UUID, name: str, lifetime: dt.timedelta) -> IssuedToken:
