@@ -24,15 +24,24 @@ from ideation.readmodels.projector import Projector
 
 # Any constant shared by all processes of one database: serialises table creation at start-up.
 SCHEMA_LOCK_KEY = 727273
+# Aggregates kept in memory per process (the library's LRU cache, ADR 0008).
+AGGREGATE_CACHE_SIZE = 1_000
 
 
 def build_engine(
-    storage: StorageSettings, lock_timeout_seconds: int, *, immediate: bool = False
+    storage: StorageSettings,
+    lock_timeout_seconds: int,
+    *,
+    immediate: bool = False,
+    durable: bool = True,
 ) -> Engine:
     """Create a SQLAlchemy engine for the tables that live beside the event store.
 
     With `immediate`, SQLite transactions begin IMMEDIATE (taking the write lock at once),
     which the projector needs so that concurrent catch-ups take turns instead of failing.
+    Without `durable`, an SQLite commit does not wait for the disk (synchronous=NORMAL):
+    only for the read models, which a power loss may set back but never make inconsistent
+    (ADR 0008).
     """
     if storage.backend == "sqlite":
         engine = create_engine(
@@ -45,7 +54,7 @@ def build_engine(
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -88,7 +97,7 @@ def build_application(
             schema=storage.schema,
         )
     projector_engine = (
-        build_engine(storage, settings.lock_timeout_seconds, immediate=True)
+        build_engine(storage, settings.lock_timeout_seconds, immediate=True, durable=False)
         if storage.backend == "sqlite"
         else engine
     )
@@ -140,7 +149,13 @@ def _build(
     accounts.create_schema()
     tokens = TokenStore(engine)
     tokens.create_schema()
-    derived = {**storage.eventsourcing_env, **(event_store_options or {})}
+    derived = {
+        # Recently used aggregates stay in memory; each load reads only the events stored
+        # since (the library's fast-forward) and hands out a deep copy (ADR 0008).
+        "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
+        **storage.eventsourcing_env,
+        **(event_store_options or {}),
+    }
     # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
     # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
     # environment cannot split events and directory across two databases. Library settings

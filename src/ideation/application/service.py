@@ -39,6 +39,7 @@ from ideation.application.privacy import (
 )
 from ideation.application.security_log import log_security_event, pseudonym
 from ideation.application.tokens import TokenCommands
+from ideation.application.trails import IdeaTrail, TrailCache
 from ideation.application.transcodings import ActorAsDict, DateAsISO
 from ideation.application.views import (
     CommentView,
@@ -178,6 +179,7 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
         self.passwords = passwords or Passwords()
         self.clock = clock
         self.read_models: ReadModels | None = None
+        self.trails = TrailCache()
 
     def attach_read_models(self, read_models: ReadModels) -> None:
         """Keep `read_models` current: from now on every save waits until they caught up."""
@@ -1244,31 +1246,11 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
 
     def idea_history(self, idea_id: UUID) -> list[HistoryEntry]:
         """Every step of an idea, its measure and its groups' meetings about it, in time order."""
-        with self._storage():
-            idea_events = list(self.events.get(idea_id))
-            if not idea_events or event_type(idea_events[0]) != "Idea.Submitted":
-                raise NotFound("Die Idee wurde nicht gefunden.")
-            entries = self._entries_with_changes(idea_events, _idea_diff_state)
-            measure_ids = {e.measure_id for e in idea_events if hasattr(e, "measure_id")}
-            for measure_id in measure_ids:
-                entries += self._entries_with_changes(
-                    list(self.events.get(measure_id)), _measure_goal_state
-                )
-            group_ids = {
-                e.working_group_id
-                for e in idea_events
-                if event_type(e) == "Idea.AssignedToWorkingGroup"
-            }
-            for group_id in group_ids:
-                entries += [
-                    history_entry(e)
-                    for e in self.events.get(group_id)
-                    if event_type(e) == "WorkingGroup.MeetingRecorded" and idea_id in e.idea_ids
-                ]
-        order = {"Idea": 0, "WorkingGroup": 1, "Measure": 2}
-        return sorted(
-            entries, key=lambda e: (e.timestamp, order.get(e.aggregate_type, 3), e.version)
-        )
+        with self.trails.lock:
+            trail = self._idea_trail(idea_id)
+            with self._storage():
+                trail.extend_related(self._events_after)
+            return list(trail.history())
 
     def idea_as_of(
         self, idea_id: UUID, *, at: dt.datetime | None = None, version: int | None = None
@@ -1276,21 +1258,26 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
         """Return the idea as it was at a moment (UTC) or at a version (Stand am …)."""
         if (at is None) == (version is None):
             raise InvalidRequest("Bitte entweder einen Zeitpunkt oder eine Version angeben.")
-        with self._storage():
+        if at is not None:
+            at = _as_utc(at)
+        with self.trails.lock:
+            trail = self._idea_trail(idea_id)
             if at is not None:
-                at = _as_utc(at)
-                version = self._version_at(idea_id, at)
+                version = trail.idea.version_at(at)
                 if version is None:
                     raise NotFound("Die Idee gab es zu diesem Zeitpunkt noch nicht.")
-            idea = self._load(Idea, idea_id, version=version)
-            moment = at or idea.modified_on
-            measure_status = None
-            if idea.measure_id is not None:
-                measure_version = self._version_at(idea.measure_id, moment)
-                if measure_version is not None:
-                    measure = self._load(Measure, idea.measure_id, version=measure_version)
-                    measure_status = measure.status
-            return self._idea_view(idea, measure_status)
+        idea = self._load(Idea, idea_id, version=version)
+        moment = at or idea.modified_on
+        measure_status = None
+        if idea.measure_id is not None:
+            with self.trails.lock, self._storage():
+                trail.extend_related(self._events_after)
+                measure_trail = trail.measures.get(idea.measure_id)
+                measure_version = measure_trail.version_at(moment) if measure_trail else None
+            if measure_version is not None:
+                measure = self._load(Measure, idea.measure_id, version=measure_version)
+                measure_status = measure.status
+        return self._idea_view(idea, measure_status)
 
     def idea_diff(self, idea_id: UUID, from_version: int, to_version: int) -> list[FieldChange]:
         """List what changed in an idea between two versions."""
@@ -1629,11 +1616,21 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
         # Scoped by person, so two people's keys never collide; the key holds no personal data.
         return uuid5(IDEMPOTENT_SUBMIT_NAMESPACE, f"{actor_id}:{idempotency_key}")
 
-    def _version_at(self, aggregate_id: UUID, at: dt.datetime) -> int | None:
-        for event in self.events.get(aggregate_id, desc=True):
-            if event.timestamp <= at:
-                return event.originator_version
-        return None
+    def _events_after(self, aggregate_id: UUID, version: int) -> list[Any]:
+        return list(self.events.get(aggregate_id, gt=version))
+
+    def _idea_trail(self, idea_id: UUID) -> IdeaTrail:
+        """The idea's history trail with its own events up to now; call with the lock held."""
+        if not isinstance(idea_id, UUID):
+            raise NotFound("Die Idee wurde nicht gefunden.")
+        trail = self.trails.trail(idea_id, _idea_diff_state)
+        with self._storage():
+            trail.extend_idea(self._events_after)
+        entries = trail.idea.entries
+        if not entries or entries[0].event_type != "Idea.Submitted":
+            self.trails.forget(idea_id)
+            raise NotFound("Die Idee wurde nicht gefunden.")
+        return trail
 
     def _measure_status(self, measure_id: UUID | None) -> str | None:
         if measure_id is None:
@@ -1675,12 +1672,10 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
     def _comment_views(self, idea: Idea) -> tuple[CommentView, ...]:
         if not idea.comments:
             return ()
-        # Comment times are the events' own timestamps; read only the span that holds them.
-        first = idea.comments[0]["version"]
-        times = {
-            e.originator_version: e.timestamp
-            for e in self.events.get(idea.id, gt=first - 1, lte=idea.version)
-        }
+        # Comment times are the events' own timestamps, kept in the idea's history trail.
+        with self.trails.lock:
+            trail = self._idea_trail(idea.id)
+            times = {c["version"]: trail.idea.timestamp_of(c["version"]) for c in idea.comments}
         return tuple(
             CommentView(
                 comment_id=c["comment_id"],
@@ -1691,20 +1686,6 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
             )
             for c in idea.comments
         )
-
-    def _entries_with_changes(
-        self, events: list[Any], state_of: Callable[[Any, Any], dict[str, Any] | None]
-    ) -> list[HistoryEntry]:
-        """History entries, with old/new values where `state_of` reports a change."""
-        entries = []
-        aggregate = None
-        for event in events:
-            before = state_of(aggregate, event) if aggregate is not None else None
-            aggregate = event.mutate(aggregate)
-            after = state_of(aggregate, event)
-            changes = field_changes(before, after) if before is not None and after else ()
-            entries.append(history_entry(event, changes))
-        return entries
 
     def _add_to_directory(
         self, person_id: UUID, display_name: str, email: str, department_id: UUID
@@ -1759,11 +1740,3 @@ def _idea_diff_state(idea: Idea, event: Any = None) -> dict[str, Any] | None:
             decision_reason=idea.decision_reason,
         )
     return state
-
-
-def _measure_goal_state(measure: Measure, event: Any) -> dict[str, Any] | None:
-    """A revised goal's fields before and after, for the history's old/new values."""
-    if event_type(event) != "Measure.GoalRevised":
-        return None
-    goal = measure.goal(event.goal_id)
-    return {k: goal[k] for k in ("statement", "indicator", "target")}

@@ -40,6 +40,9 @@ from ideation.readmodels.queries import parse_day
 
 bp = Blueprint("history", __name__, url_prefix="/ideas/<uuid:idea_id>/history")
 
+# Steps per page of the timeline: an idea with hundreds of steps is read page by page.
+STEPS_PER_PAGE = 50
+
 # Event fields worth showing, in this order, with their labels (ids are turned into names).
 DETAIL_LABELS: dict[str, Any] = {
     "impact": _l("Wirkung"),
@@ -105,6 +108,36 @@ class FieldDiff:
 
 
 @dataclass(frozen=True)
+class StepsPage:
+    """The part of the (filtered) timeline one page shows; `first` is its first step's number."""
+
+    page: int
+    pages: int
+    first: int
+    last: int
+    shown: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def steps_page(shown: int, requested: str) -> StepsPage:
+    """Which steps a page holds; a page past the end shows the last one."""
+    number = int(requested)
+    if number < 1:
+        raise ValueError(requested)
+    pages = max(1, -(-shown // STEPS_PER_PAGE))
+    number = min(number, pages)
+    first = (number - 1) * STEPS_PER_PAGE + 1
+    return StepsPage(number, pages, first, min(shown, first + STEPS_PER_PAGE - 1), shown)
+
+
+@dataclass(frozen=True)
 class Step:
     """A history entry prepared for the timeline."""
 
@@ -131,18 +164,29 @@ def timeline(idea_id: UUID) -> Page:
     shown = [e for e in entries if not kind or e.kind == kind]
     if newest_first:
         shown.reverse()
-    prefetch_people(e.actor_person_id for e in shown)
+    error = None
+    try:
+        part = steps_page(len(shown), request.args.get("page", "1"))
+    except ValueError:
+        error = _("Die Seitenzahl muss eine ganze Zahl ab 1 sein.")
+        part = steps_page(len(shown), "1")
+    on_page = shown[part.first - 1 : part.last]
+    prefetch_people(e.actor_person_id for e in on_page)
+    query = {k: v for k, v in request.args.items() if k in ("kind", "order") and v}
     return render_template(
         "history/timeline.html",
         idea=idea,
-        steps=[prepare_step(idea_id, e) for e in shown],
+        steps=[prepare_step(idea_id, e) for e in on_page],
+        part=part,
+        query=query,
+        error=error,
         total=len(entries),
         kinds=HISTORY_KINDS,
         kind=kind,
         newest_first=newest_first,
         as_of_form=AsOfForm(formdata=None),
         compare_form=_compare_form(idea_id, entries, formdata=None),
-    )
+    ), (400 if error else 200)
 
 
 @bp.get("/as-of")
@@ -239,10 +283,15 @@ def compare(idea_id: UUID) -> Page:
 
 def _compare_form(idea_id: UUID, entries: list[HistoryEntry], formdata: Any) -> CompareVersionsForm:
     form = CompareVersionsForm(formdata)
+    # Comments do not change the compared content, so their versions are not offered (an idea
+    # may have hundreds); versions asked for in the address stay selectable.
+    asked = {form.older.data, form.newer.data} if formdata is not None else set()
     choices = [
         (str(e.version), f"{e.version}: {localized(e.label)} ({e.timestamp:%d.%m.%Y})")
         for e in entries
-        if e.aggregate_type == "Idea" and e.aggregate_id == idea_id
+        if e.aggregate_type == "Idea"
+        and e.aggregate_id == idea_id
+        and (e.kind != "comments" or str(e.version) in asked)
     ]
     form.older.choices = choices
     form.newer.choices = choices
