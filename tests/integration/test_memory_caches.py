@@ -26,7 +26,9 @@ def test_a_history_read_before_another_process_wrote_shows_its_steps_afterwards(
     # measure; the first process's trail must pick up every step, with the revision's diff.
     other.comment_on_idea(cast.other_member, idea, 1, "Gute Idee")
     other.revise_idea(cast.member, idea, 2, {"summary": "Grüne Welle für Busse"}, "präziser")
-    other.assess_idea(cast.coordinator, idea, 3, impact=4, effort=2, expected_weeks=6, rationale="r")
+    other.assess_idea(
+        cast.coordinator, idea, 3, impact=4, effort=2, expected_weeks=6, rationale="r"
+    )
     other.assign_idea_to_working_group(cast.coordinator, idea, 4, cast.group)
     group_version = other.get_working_group(cast.group).version
     other.record_meeting(
@@ -43,12 +45,11 @@ def test_a_history_read_before_another_process_wrote_shows_its_steps_afterwards(
     other.report_progress(cast.group_member, measure, 1, 30, "begonnen")
 
     mine, theirs = app.idea_history(idea), other.idea_history(idea)
-    assert [(e.event_type, e.version) for e in mine] == [
-        (e.event_type, e.version) for e in theirs
-    ]
+    assert [(e.event_type, e.version) for e in mine] == [(e.event_type, e.version) for e in theirs]
     kinds = [e.event_type for e in mine]
     assert "WorkingGroup.MeetingRecorded" in kinds
-    assert "Measure.Planned" in kinds and kinds[-1] == "Measure.ProgressReported"
+    assert "Measure.Planned" in kinds
+    assert kinds[-1] == "Measure.ProgressReported"
     revision = next(e for e in mine if e.event_type == "Idea.Revised")
     assert [(c.field, c.new) for c in revision.changes] == [("summary", "Grüne Welle für Busse")]
     # A fresh process (no trail yet) builds the very same history.
