@@ -59,8 +59,11 @@ bench: install
 bench-full: install
 	$(BIN)/python benchmarks/run.py --scales 1k,10k,100k --backends sqlite,postgres
 
+# CI's smoke check (.ci/run): the smallest city, one round, no figures; the result file goes to
+# the temporary folder so that no smoke run lands among the committed results.
 bench-smoke: install
-	$(BIN)/python benchmarks/run.py --smoke --scales 20 --backends sqlite,postgres
+	$(BIN)/python benchmarks/run.py --smoke --scales 20 --backends sqlite,postgres \
+		--out "$${TMPDIR:-/tmp}/ideation-bench-smoke.json"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist
