@@ -7,6 +7,7 @@ The `operation` decorator registers the route and describes it for the OpenAPI d
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -227,9 +228,19 @@ def load_query(schema: type[Schema]) -> dict[str, Any]:
     return _load(schema, request.args.to_dict())
 
 
+@functools.cache
+def schema_instance(schema: type[Schema], *, many: bool = False) -> Schema:
+    """One instance per schema and `many`, built once: building costs more than using it.
+
+    Schema instances keep no state between load and dump calls, and their messages are
+    translated lazily, so one instance serves every request and language.
+    """
+    return schema(many=many)
+
+
 def _load(schema: type[Schema], data: Any) -> dict[str, Any]:
     try:
-        return schema().load(data)
+        return schema_instance(schema).load(data)
     except ValidationError as error:
         messages = (
             error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
@@ -362,7 +373,7 @@ def respond(
     location: str | None = None,
 ) -> Response:
     """Dump `data` with `schema`; set the ETag for a versioned object and Location for 201."""
-    response = jsonify(schema(many=many).dump(data))
+    response = jsonify(schema_instance(schema, many=many).dump(data))
     response.status_code = status
     if version is not None:
         response.headers["ETag"] = etag(version)
