@@ -24,8 +24,6 @@ from ideation.readmodels.projector import Projector
 
 # Any constant shared by all processes of one database: serialises table creation at start-up.
 SCHEMA_LOCK_KEY = 727273
-# Aggregates kept in memory per process (the library's LRU cache, ADR 0008).
-AGGREGATE_CACHE_SIZE = 1_000
 
 
 def build_engine(
@@ -149,13 +147,7 @@ def _build(
     accounts.create_schema()
     tokens = TokenStore(engine)
     tokens.create_schema()
-    derived = {
-        # Recently used aggregates stay in memory; each load reads only the events stored
-        # since (the library's fast-forward) and hands out a deep copy (ADR 0008).
-        "AGGREGATE_CACHE_MAXSIZE": str(AGGREGATE_CACHE_SIZE),
-        **storage.eventsourcing_env,
-        **(event_store_options or {}),
-    }
+    derived = {**storage.eventsourcing_env, **(event_store_options or {})}
     # The library reads "IDEATION_<KEY>" before "<KEY>" for an application named "ideation",
     # so derived settings are passed prefixed: a stray IDEATION_SQLITE_DBNAME in the process
     # environment cannot split events and directory across two databases. Library settings

@@ -1,4 +1,4 @@
-"""History trails and aggregates in memory (ADR 0008) stay correct beside other processes."""
+"""History trails (ADR 0008) and loaded ideas stay correct beside other server processes."""
 
 from __future__ import annotations
 
