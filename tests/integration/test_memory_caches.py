@@ -108,3 +108,23 @@ def test_stand_am_and_comment_times_come_from_the_trail_as_stored(
         app.idea_as_of(idea, at=stored[1] - dt.timedelta(seconds=1))
     with pytest.raises(NotFound):  # a person is not an idea, trail or not
         app.idea_history(cast.member)
+
+
+def test_stand_am_after_the_ideas_last_step_shows_its_measure_as_it_was_then(
+    app: IdeationApplication, cast: Cast
+) -> None:
+    # The idea's newest version comes from the trail, but its measure moved on afterwards:
+    # "Stand am" between the two must show the measure's stage of that moment.
+    idea = app.submit_idea(cast.member, title="Sensoren im Kanal", summary="Pegel messen")
+    app.assess_idea(cast.coordinator, idea, 1, impact=4, effort=2, expected_weeks=6, rationale="r")
+    app.assign_idea_to_working_group(cast.coordinator, idea, 2, cast.group)
+    measure = app.accept_idea(cast.coordinator, idea, 3, "Umsetzen")
+    accepted_at = app.get_idea(idea).updated_at
+    app.report_progress(cast.group_member, measure, 1, 60, "Hälfte verbaut")
+    app.implement_measure(
+        cast.group_member, measure, 2, implemented_on=dt.date(2026, 5, 1), outcome="fertig"
+    )
+    now, then = app.get_idea(idea), app.idea_as_of(idea, at=accepted_at)
+    assert then.version == now.version
+    assert now.stage == "implemented"
+    assert then.stage != now.stage

@@ -1240,9 +1240,18 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
 
     def get_idea(self, idea_id: UUID) -> IdeaView:
         """Return an idea as a page shows it."""
-        with self._storage():
-            idea = self._load(Idea, idea_id)
-            return self._idea_view(idea, self._measure_status(idea.measure_id))
+        # The trail holds the idea (and its measure) replayed up to the newest event stored:
+        # the view is built from those under the lock, without loading them again.
+        with self.trails.lock:
+            trail = self._idea_trail(idea_id)
+            idea = trail.idea.aggregate
+            measure_status = None
+            if idea.measure_id is not None:
+                with self._storage():
+                    trail.extend_related(self._events_after)
+                measure = trail.measures[idea.measure_id].aggregate
+                measure_status = measure.status if measure is not None else None
+            return self._idea_view(idea, measure_status, trail)
 
     def idea_history(self, idea_id: UUID) -> list[HistoryEntry]:
         """Every step of an idea, its measure and its groups' meetings about it, in time order."""
@@ -1266,18 +1275,26 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
                 version = trail.idea.version_at(at)
                 if version is None:
                     raise NotFound("Die Idee gab es zu diesem Zeitpunkt noch nicht.")
-        idea = self._load(Idea, idea_id, version=version)
-        moment = at or idea.modified_on
-        measure_status = None
-        if idea.measure_id is not None:
-            with self.trails.lock, self._storage():
-                trail.extend_related(self._events_after)
+            # The trail holds the newest version replayed; older ones come from the store.
+            if version == trail.idea.version:
+                idea = trail.idea.aggregate
+            else:
+                idea = self._load(Idea, idea_id, version=version)
+            moment = at or idea.modified_on
+            measure_status = None
+            if idea.measure_id is not None:
+                with self._storage():
+                    trail.extend_related(self._events_after)
                 measure_trail = trail.measures.get(idea.measure_id)
                 measure_version = measure_trail.version_at(moment) if measure_trail else None
-            if measure_version is not None:
-                measure = self._load(Measure, idea.measure_id, version=measure_version)
-                measure_status = measure.status
-        return self._idea_view(idea, measure_status)
+                if measure_version is not None and measure_trail is not None:
+                    measure = (
+                        measure_trail.aggregate
+                        if measure_version == measure_trail.version
+                        else self._load(Measure, idea.measure_id, version=measure_version)
+                    )
+                    measure_status = measure.status
+            return self._idea_view(idea, measure_status, trail)
 
     def idea_diff(self, idea_id: UUID, from_version: int, to_version: int) -> list[FieldChange]:
         """List what changed in an idea between two versions."""
@@ -1632,12 +1649,8 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
             raise NotFound("Die Idee wurde nicht gefunden.")
         return trail
 
-    def _measure_status(self, measure_id: UUID | None) -> str | None:
-        if measure_id is None:
-            return None
-        return self._load(Measure, measure_id).status
-
-    def _idea_view(self, idea: Idea, measure_status: str | None) -> IdeaView:
+    def _idea_view(self, idea: Idea, measure_status: str | None, trail: IdeaTrail) -> IdeaView:
+        """The view of `idea` (at any version the trail has reached); call with the lock held."""
         stage = visible_stage(idea.status, measure_status)
         return IdeaView(
             id=idea.id,
@@ -1659,7 +1672,7 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
             quick_win_overridden=idea.quick_win_override is not None,
             assessment=dict(idea.assessment) if idea.assessment else None,
             supporting_departments=tuple(idea.supporting_departments),
-            comments=self._comment_views(idea),
+            comments=_comment_views(idea, trail),
             working_group_id=idea.working_group_id,
             recommendation=dict(idea.recommendation) if idea.recommendation else None,
             measure_id=idea.measure_id,
@@ -1667,24 +1680,6 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
             decision_reason=idea.decision_reason,
             submitted_at=idea.created_on,
             updated_at=idea.modified_on,
-        )
-
-    def _comment_views(self, idea: Idea) -> tuple[CommentView, ...]:
-        if not idea.comments:
-            return ()
-        # Comment times are the events' own timestamps, kept in the idea's history trail.
-        with self.trails.lock:
-            trail = self._idea_trail(idea.id)
-            times = {c["version"]: trail.idea.timestamp_of(c["version"]) for c in idea.comments}
-        return tuple(
-            CommentView(
-                comment_id=c["comment_id"],
-                text=c["text"],
-                reply_to=c["reply_to"],
-                person_id=c["person_id"],
-                written_at=times[c["version"]],
-            )
-            for c in idea.comments
         )
 
     def _add_to_directory(
@@ -1740,3 +1735,17 @@ def _idea_diff_state(idea: Idea, event: Any = None) -> dict[str, Any] | None:
             decision_reason=idea.decision_reason,
         )
     return state
+
+
+def _comment_views(idea: Idea, trail: IdeaTrail) -> tuple[CommentView, ...]:
+    """The idea's comments; their times are the events' own, kept in the idea's trail."""
+    return tuple(
+        CommentView(
+            comment_id=c["comment_id"],
+            text=c["text"],
+            reply_to=c["reply_to"],
+            person_id=c["person_id"],
+            written_at=trail.idea.timestamp_of(c["version"]),
+        )
+        for c in idea.comments
+    )
