@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from uuid import UUID
 
 from ideation.application.errors import PermissionDenied
@@ -151,7 +152,7 @@ def permitted_role(
     person: Person,
     *,
     department_id: UUID | None = None,
-    group_members: list[UUID] | None = None,
+    group_members: Container[UUID] | None = None,
 ) -> Role | None:
     """The first role in which `person` may take `action` on the object, or None.
 
@@ -174,7 +175,7 @@ def authorize(
     person: Person,
     *,
     department_id: UUID | None = None,
-    group_members: list[UUID] | None = None,
+    group_members: Container[UUID] | None = None,
 ) -> Actor:
     """Return the actor in the first permitted role, or raise PermissionDenied."""
     role = permitted_role(action, person, department_id=department_id, group_members=group_members)

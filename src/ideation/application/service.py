@@ -1566,8 +1566,11 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
     def _idea_scope(self, idea: Idea) -> dict[str, Any]:
         members = None
         if idea.working_group_id is not None:
-            members = self._load(WorkingGroup, idea.working_group_id).members
+            members = self._group_members(idea.working_group_id)
         return {"department_id": idea.department_id, "group_members": members}
+
+    def _group_members(self, group_id: UUID) -> GroupMembers:
+        return GroupMembers(lambda: self._load(WorkingGroup, group_id).members)
 
     def _measure_change(
         self,
@@ -1588,7 +1591,7 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
         )
 
     def _measure_scope(self, measure: Measure) -> dict[str, Any]:
-        members = self._load(WorkingGroup, measure.working_group_id).members
+        members = self._group_members(measure.working_group_id)
         return {"department_id": measure.owner_department_id, "group_members": members}
 
     def _pledge(
@@ -1709,6 +1712,23 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
         if not local or "." not in domain or " " in address:
             raise InvalidValue("email", "Bitte eine gültige E-Mail-Adresse angeben.")
         return name, address
+
+
+class GroupMembers:
+    """A working group's members, loaded only when a permission check asks about them.
+
+    Most actions on an idea or measure are allowed by role alone (commenting, for one); the
+    group, whose aggregate grows with every meeting, is then not loaded at all.
+    """
+
+    def __init__(self, load: Callable[[], Sequence[UUID]]) -> None:
+        self._load = load
+        self._members: Sequence[UUID] | None = None
+
+    def __contains__(self, person_id: object) -> bool:
+        if self._members is None:
+            self._members = self._load()
+        return person_id in self._members
 
 
 def _as_utc(moment: dt.datetime) -> dt.datetime:
