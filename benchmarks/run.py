@@ -12,8 +12,9 @@ Nothing measured writes into a cached city: B1 writes into a copy (SQLite) or a 
 
 - B1 command throughput (half submit_idea, half comment_on_idea, read-your-writes projection)
   next to raw sqlite3 with one commit per command (WAL, synchronous=FULL), same round;
-- B2 history of the heavy idea (`idea_history`, the history page) and "Stand am"
-  (`idea_as_of`) of the giant idea (1,000+ events, snapshots every 50);
+- B2 history of the heavy idea (`idea_history`, warm and first in a process; the history
+  page's first page) and "Stand am" (`idea_as_of`) of the giant idea (1,000+ events,
+  snapshots every 50) now and in the middle of its life;
 - B3 idea list: stage filter, theme filter, full-text search, p50/p95;
 - B4 projection rebuild next to reading and decoding the notification log (a subprocess);
 - B6 peak RSS of the rebuild subprocess; RSS of a process that served the list, an idea and
@@ -53,8 +54,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from benchmarks.generate import ensure_schema, generate, script_digest  # noqa: E402
+from ideation.application.trails import TrailCache  # noqa: E402
 from ideation.bootstrap import build_application  # noqa: E402
 from ideation.config import Settings  # noqa: E402
+from ideation.entrypoints.pages.history import STEPS_PER_PAGE  # noqa: E402
 
 POSTGRES_URL = os.environ.get(
     "IDEATION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -444,19 +447,29 @@ def b2_b3(city: City, rounds: int, repeat: int) -> tuple[dict[str, Any], dict[st
     heavy = uuid.UUID(city.heavy)
     giant = uuid.UUID(city.giant) if city.giant else heavy
     rm = app.read_models
-    history, page, as_of = [], [], []
+    history, page, as_of, as_of_past, cold = [], [], [], [], []
     stage, theme, search, plain = [], [], [], []
     now = dt.datetime.now(dt.UTC)
     # warm-up: the first request compiles templates and fills caches
     app.idea_history(heavy)
     get_ok(client, f"/ideas/{heavy}/history/")
     app.idea_as_of(giant, at=now)
+    # "Stand am" in the middle of the giant's life: an older version, loaded from a snapshot.
+    giant_steps = [e for e in app.idea_history(giant) if e.aggregate_id == giant]
+    middle = giant_steps[len(giant_steps) // 2]
+    app.idea_as_of(giant, at=middle.timestamp)
+
+    def history_without_trail() -> None:
+        app.trails = TrailCache()  # as the first request for the idea in a fresh process
+        app.idea_history(heavy)
     rm.list_ideas(stage="submitted")
     rm.search_ideas("Radwege")
     for _ in range(rounds):
         history += timed(lambda: app.idea_history(heavy), repeat)
         page += timed(lambda: get_ok(client, f"/ideas/{heavy}/history/"), repeat)
         as_of += timed(lambda: app.idea_as_of(giant, at=now), repeat)
+        as_of_past += timed(lambda: app.idea_as_of(giant, at=middle.timestamp), repeat)
+        cold += timed(history_without_trail, max(1, repeat // 4))
         plain += timed(lambda: rm.list_ideas(), repeat)
         stage += timed(lambda: rm.list_ideas(stage="submitted"), repeat)
         theme += timed(lambda: rm.list_ideas(theme="Energie"), repeat)
@@ -470,10 +483,14 @@ def b2_b3(city: City, rounds: int, repeat: int) -> tuple[dict[str, Any], dict[st
         "heavy_idea_history_steps": heavy_steps,
         "heavy_idea_events": city.info["heavy_events"][city.heavy_index],
         "history_query": summary_ms(history),
+        "history_query_first_in_process": summary_ms(cold),
         "history_page": summary_ms(page),
+        "history_page_steps_shown": min(heavy_steps, STEPS_PER_PAGE),
         "as_of_aggregate": "giant" if city.giant else "heavy (no giant below 1,000 ideas)",
         "as_of_aggregate_events": giant_version,
         "as_of": summary_ms(as_of),
+        "as_of_middle_version": middle.version,
+        "as_of_middle": summary_ms(as_of_past),
     }
     b3 = {
         "backend": city.backend,
@@ -672,6 +689,7 @@ def growth(report: dict[str, Any]) -> list[dict[str, Any]]:
                 "b2_history_query_p95_ms": b2["history_query"]["p95_ms"],
                 "b2_history_page_p95_ms": b2["history_page"]["p95_ms"],
                 "b2_as_of_p95_ms": b2["as_of"]["p95_ms"],
+                "b2_as_of_middle_p95_ms": b2["as_of_middle"]["p95_ms"],
                 "b3_stage_p95_ms": b3["stage_filter"]["p95_ms"],
                 "b3_theme_p95_ms": b3["theme_filter"]["p95_ms"],
                 "b3_search_p95_ms": b3["search"]["p95_ms"],
@@ -703,8 +721,10 @@ def print_tables(report: dict[str, Any]) -> None:
     for b2, b3 in zip(report["B2"], report["B3"], strict=True):
         rows = [
             (f"B2 history query ({b2['heavy_idea_history_steps']} steps)", b2["history_query"]),
-            ("B2 history page", b2["history_page"]),
-            (f"B2 Stand am ({b2['as_of_aggregate_events']} events)", b2["as_of"]),
+            ("B2 history query, first in a process", b2["history_query_first_in_process"]),
+            (f"B2 history page ({b2['history_page_steps_shown']} steps)", b2["history_page"]),
+            (f"B2 Stand am, now ({b2['as_of_aggregate_events']} events)", b2["as_of"]),
+            (f"B2 Stand am, version {b2['as_of_middle_version']}", b2["as_of_middle"]),
             ("B3 list, first page", b3["list_first_page"]),
             ("B3 list, stage filter", b3["stage_filter"]),
             ("B3 list, theme filter", b3["theme_filter"]),
