@@ -462,6 +462,7 @@ def b2_b3(city: City, rounds: int, repeat: int) -> tuple[dict[str, Any], dict[st
     def history_without_trail() -> None:
         app.trails = TrailCache()  # as the first request for the idea in a fresh process
         app.idea_history(heavy)
+
     rm.list_ideas(stage="submitted")
     rm.search_ideas("Radwege")
     for _ in range(rounds):
