@@ -184,6 +184,14 @@ def test_the_compare_view_marks_what_changed_between_two_versions(
     assert "hinzugefügt: In Prüfung" in assessed
     same = text_of(client.get(f"/ideas/{idea}/history/compare?older=2&newer=3").text)
     assert "hat sich der Inhalt nicht geändert" in same
+    # From the timeline a link leads to the compare page, which first compares the first
+    # version with the newest.
+    timeline = client.get(f"/ideas/{idea}/history/").text
+    assert f'href="/ideas/{idea}/history/compare"' in timeline
+    first_with_newest = client.get(f"/ideas/{idea}/history/compare")
+    assert first_with_newest.status_code == 200
+    assert "[hinzugefügt: an Straßenbäumen" in text_of(first_with_newest.text)
+    assert '<option selected value="1">' in first_with_newest.text
     wrong = client.get(f"/ideas/{idea}/history/compare?older=4&newer=1")
     assert wrong.status_code == 400
     assert "Die ältere Version muss vor der neueren liegen." in wrong.text

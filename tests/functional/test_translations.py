@@ -47,3 +47,23 @@ def test_every_extracted_message_has_a_reviewed_english_translation(tmp_path: Pa
     assert not missing, f"untranslated (run make translations, then translate): {missing}"
     assert not unreviewed, f"fuzzy guesses to review in messages.po: {unreviewed}"
     assert len(wanted) > 250
+
+
+def test_german_times_read_as_babel_writes_them_across_both_clock_changes(web_app) -> None:
+    # The German format is written with strftime for speed; it must match Babel's pattern
+    # "dd.MM.yyyy, HH:mm" in Europe/Berlin for every moment, summer time and winter time.
+    import datetime as dt
+
+    from flask_babel import format_datetime
+
+    from ideation.entrypoints.i18n import format_datetime_local
+
+    moments = [
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=37 * n) for n in range(15000)
+    ]
+    moments += [dt.datetime(2026, 3, 29, 1, 30), dt.datetime(2026, 10, 25, 0, 59)]  # naive: UTC
+    with web_app.test_request_context("/"):
+        written = [format_datetime_local(m) for m in moments]
+        expected = [format_datetime(m, "dd.MM.yyyy, HH:mm") for m in moments]
+    assert written == expected
+    assert "29.03.2026, 03:30" in written  # 01:30 UTC, just after the clocks went forward

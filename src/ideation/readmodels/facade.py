@@ -35,6 +35,7 @@ from ideation.readmodels.views import (
     ChainVerification,
     Dashboard,
     DecisionRow,
+    DepartmentEntry,
     DepartmentRow,
     Funnel,
     IdeaPage,
@@ -194,6 +195,11 @@ class ReadModels:
         """Departments by name with ideas, supports, measures and benefits counted."""
         with self._reading() as conn:
             return queries.list_departments(conn)
+
+    def department_entries(self) -> list[DepartmentEntry]:
+        """Departments by name: names and kind, without figures (one query)."""
+        with self._reading() as conn:
+            return queries.department_entries(conn)
 
     def list_people(self) -> list[PersonRow]:
         """Every person with department, roles and active flag (names: see the directory)."""

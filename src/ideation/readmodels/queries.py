@@ -45,6 +45,7 @@ from ideation.readmodels.tables import (
 from ideation.readmodels.views import (
     BenefitRow,
     Dashboard,
+    DepartmentEntry,
     DepartmentRow,
     Funnel,
     FunnelStage,
@@ -495,6 +496,19 @@ def list_departments(conn: Connection) -> list[DepartmentRow]:
             benefits_received=received.get(d.id, 0),
         )
         for d in conn.execute(select(departments))
+    ]
+    return sorted(rows, key=lambda d: (_german_key(d.name), d.id))
+
+
+def department_entries(conn: Connection) -> list[DepartmentEntry]:
+    """Departments by name: names and kind only, one query (for names next to ids)."""
+    rows = [
+        DepartmentEntry(id=d.id, name=d.name, short_name=d.short_name, kind=d.kind)
+        for d in conn.execute(
+            select(
+                departments.c.id, departments.c.name, departments.c.short_name, departments.c.kind
+            )
+        )
     ]
     return sorted(rows, key=lambda d: (_german_key(d.name), d.id))
 

@@ -110,6 +110,16 @@ class WorkingGroupRow:
 
 
 @dataclass(frozen=True)
+class DepartmentEntry:
+    """A department's names and kind, for showing names next to ids."""
+
+    id: UUID
+    name: str
+    short_name: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class DepartmentRow:
     """A department or municipal company with what it put in and got out (Mehrwerte)."""
 

@@ -46,9 +46,9 @@ def found(query: Callable[..., T], *args: Any) -> T:
 
 
 def department_names() -> dict[UUID, Any]:
-    """Department id → read-model row (name, short_name, kind), once per request."""
+    """Department id → read-model entry (name, short_name, kind), once per request."""
     if "department_rows" not in g:
-        g.department_rows = {d.id: d for d in planner().read_models.list_departments()}
+        g.department_rows = {d.id: d for d in planner().read_models.department_entries()}
     return g.department_rows
 
 

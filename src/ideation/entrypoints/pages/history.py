@@ -185,7 +185,8 @@ def timeline(idea_id: UUID) -> Page:
         kind=kind,
         newest_first=newest_first,
         as_of_form=AsOfForm(formdata=None),
-        compare_form=_compare_form(idea_id, entries, formdata=None),
+        # The version picker lives on the compare page: an idea may have hundreds of versions.
+        may_compare=len(_comparable_versions(idea_id, entries)) > 1,
     ), (400 if error else 200)
 
 
@@ -256,7 +257,9 @@ def compare(idea_id: UUID) -> Page:
     ideation = planner()
     idea = found(ideation.get_idea, idea_id)
     entries = found(ideation.idea_history, idea_id)
-    form = _compare_form(idea_id, entries, formdata=request.args)
+    # Without a choice yet, the page compares the first version with the newest.
+    chosen = "older" in request.args or "newer" in request.args
+    form = _compare_form(idea_id, entries, formdata=request.args if chosen else None)
     error = None
     diffs: list[FieldDiff] = []
     try:
@@ -283,21 +286,30 @@ def compare(idea_id: UUID) -> Page:
 
 def _compare_form(idea_id: UUID, entries: list[HistoryEntry], formdata: Any) -> CompareVersionsForm:
     form = CompareVersionsForm(formdata)
-    # Comments do not change the compared content, so their versions are not offered (an idea
-    # may have hundreds); versions asked for in the address stay selectable.
     asked = {form.older.data, form.newer.data} if formdata is not None else set()
     choices = [
         (str(e.version), f"{e.version}: {localized(e.label)} ({e.timestamp:%d.%m.%Y})")
-        for e in entries
-        if e.aggregate_type == "Idea"
-        and e.aggregate_id == idea_id
-        and (e.kind != "comments" or str(e.version) in asked)
+        for e in _comparable_versions(idea_id, entries, asked)
     ]
     form.older.choices = choices
     form.newer.choices = choices
     if formdata is None and len(choices) > 1:
         form.older.data, form.newer.data = choices[0][0], choices[-1][0]
     return form
+
+
+def _comparable_versions(
+    idea_id: UUID, entries: list[HistoryEntry], asked: set[str] | frozenset[str] = frozenset()
+) -> list[HistoryEntry]:
+    """The idea's own steps worth comparing: comments do not change the compared content, so
+    their versions are not offered (an idea may have hundreds); versions asked for stay."""
+    return [
+        e
+        for e in entries
+        if e.aggregate_type == "Idea"
+        and e.aggregate_id == idea_id
+        and (e.kind != "comments" or str(e.version) in asked)
+    ]
 
 
 # -- preparing entries ----------------------------------------------------------------------
