@@ -7,6 +7,7 @@ import difflib
 import re
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -171,12 +172,13 @@ def timeline(idea_id: UUID) -> Page:
         error = _("Die Seitenzahl muss eine ganze Zahl ab 1 sein.")
         part = steps_page(len(shown), "1")
     on_page = shown[part.first - 1 : part.last]
+    as_of_url = url_for("history.as_of", idea_id=idea_id)
     prefetch_people(e.actor_person_id for e in on_page)
     query = {k: v for k, v in request.args.items() if k in ("kind", "order") and v}
     return render_template(
         "history/timeline.html",
         idea=idea,
-        steps=[prepare_step(idea_id, e) for e in on_page],
+        steps=[prepare_step(idea_id, e, as_of_url) for e in on_page],
         part=part,
         query=query,
         error=error,
@@ -315,12 +317,16 @@ def _comparable_versions(
 # -- preparing entries ----------------------------------------------------------------------
 
 
-def prepare_step(idea_id: UUID, entry: HistoryEntry) -> Step:
-    """A history entry with names, labels, details and word diffs, as the timeline shows it."""
+def prepare_step(idea_id: UUID, entry: HistoryEntry, as_of_url: str | None = None) -> Step:
+    """A history entry with names, labels, details and word diffs, as the timeline shows it.
+
+    `as_of_url` is the idea's "Stand nach …" address without a query (built once per page).
+    """
+    as_of_url = as_of_url or url_for("history.as_of", idea_id=idea_id)
     if entry.aggregate_type == "Idea" and entry.aggregate_id == idea_id:
-        after = url_for("history.as_of", idea_id=idea_id, version=entry.version)
+        after = f"{as_of_url}?{urlencode({'version': entry.version})}"
     else:
-        after = url_for("history.as_of", idea_id=idea_id, at=entry.timestamp.isoformat())
+        after = f"{as_of_url}?{urlencode({'at': entry.timestamp.isoformat()})}"
     return Step(
         entry=entry,
         label=localized(entry.label),
