@@ -39,10 +39,11 @@ MAX_QUERY_TERMS = 16
 MAX_RESULTS = 1000
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
-_PG_INDEX = f"{SEARCH_TABLE}_tsv"
-_PG_OLD_INDEXES = (f"{SEARCH_TABLE}_fts",)
-# The same expression in the index and in every query, so PostgreSQL uses the index.
-_PG_VECTOR = "(to_tsvector('german', document) || to_tsvector('simple', document))"
+_PG_INDEX = f"{SEARCH_TABLE}_vector"
+# The document's vector (German stems and the plain words) is stored beside it when the
+# document is written: ranking and rechecking a match then read it instead of computing it
+# again from the whole document for every matching idea (B3 on PostgreSQL, issue 9).
+_PG_VECTOR_OF = "(to_tsvector('german', :doc) || to_tsvector('simple', :doc))"
 
 # Suffixes stripped from SQLite query words (longest first), keeping at least 4 letters: a
 # light stand-in for PostgreSQL's German stemmer; a shorter prefix only finds more.
@@ -123,13 +124,11 @@ def create_search_index(conn: Connection) -> None:
     conn.execute(
         text(
             f"CREATE TABLE IF NOT EXISTS {SEARCH_TABLE} "
-            "(idea_id uuid PRIMARY KEY, document text NOT NULL)"
+            "(idea_id uuid PRIMARY KEY, document text NOT NULL, vector tsvector NOT NULL)"
         )
     )
-    for old in _PG_OLD_INDEXES:
-        conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
     conn.execute(
-        text(f"CREATE INDEX IF NOT EXISTS {_PG_INDEX} ON {SEARCH_TABLE} USING GIN ({_PG_VECTOR})")
+        text(f"CREATE INDEX IF NOT EXISTS {_PG_INDEX} ON {SEARCH_TABLE} USING GIN (vector)")
     )
 
 
@@ -160,8 +159,10 @@ def reindex_idea(conn: Connection, idea_id: UUID) -> None:
         return
     conn.execute(
         text(
-            "INSERT INTO rm_idea_search (idea_id, document) VALUES (:id, :doc) "
-            "ON CONFLICT (idea_id) DO UPDATE SET document = EXCLUDED.document"
+            f"INSERT INTO rm_idea_search (idea_id, document, vector) "  # noqa: S608
+            f"VALUES (:id, :doc, {_PG_VECTOR_OF}) "
+            "ON CONFLICT (idea_id) DO UPDATE "
+            "SET document = EXCLUDED.document, vector = EXCLUDED.vector"
         ),
         {"id": idea_id, "doc": document},
     )
@@ -206,7 +207,7 @@ def _postgres_matches(conn: Connection, terms: list[str], any_term: bool) -> lis
     # Only constants and generated placeholder names are formatted into the statement.
     statement = text(
         f"SELECT idea_id FROM {SEARCH_TABLE}, (SELECT {query} AS query) AS q "  # noqa: S608
-        f"WHERE {_PG_VECTOR} @@ q.query "
-        f"ORDER BY ts_rank({_PG_VECTOR}, q.query) DESC, idea_id LIMIT :limit"
+        "WHERE vector @@ q.query "
+        "ORDER BY ts_rank(vector, q.query) DESC, idea_id LIMIT :limit"
     )
     return [r.idea_id for r in conn.execute(statement, {**params, "limit": MAX_RESULTS})]
