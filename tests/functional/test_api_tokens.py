@@ -56,8 +56,8 @@ def test_a_token_acts_with_the_roles_of_its_person(api: ApiClient) -> None:
     )
 
 
-def test_an_expired_token_is_refused(tmp_path: Path) -> None:
-    now = [dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)]
+def clocked_app(tmp_path: Path, now: list[dt.datetime]) -> tuple[Flask, Cast]:
+    """An app whose clock reads `now[0]`, with the test cast and an account for "tim"."""
     app = create_app(
         {
             "IDEATION_INSTANCE_PATH": str(tmp_path / "clocked"),
@@ -68,7 +68,13 @@ def test_an_expired_token_is_refused(tmp_path: Path) -> None:
     cast: Cast = make_cast(ideation)
     ideation.create_account(cast.admin, cast.member, "tim", PASSWORD)
     ideation.clock = lambda: now[0]
-    token = ideation.issue_token("tim", PASSWORD).token
+    return app, cast
+
+
+def test_an_expired_token_is_refused(tmp_path: Path) -> None:
+    now = [dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)]
+    app, _cast = clocked_app(tmp_path, now)
+    token = app.extensions["ideation"].issue_token("tim", PASSWORD).token
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/ideas", headers=headers).status_code == 200
@@ -78,16 +84,8 @@ def test_an_expired_token_is_refused(tmp_path: Path) -> None:
 
 def test_a_tokens_last_use_is_remembered_to_the_minute(tmp_path: Path) -> None:
     now = [dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)]
-    app = create_app(
-        {
-            "IDEATION_INSTANCE_PATH": str(tmp_path / "clocked"),
-            "IDEATION_PASSWORD_HASHING": "fast-for-tests",
-        }
-    )
+    app, cast = clocked_app(tmp_path, now)
     ideation = app.extensions["ideation"]
-    cast: Cast = make_cast(ideation)
-    ideation.create_account(cast.admin, cast.member, "tim", PASSWORD)
-    ideation.clock = lambda: now[0]
     issued = ideation.create_personal_token(cast.member, "Skript", 30)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {issued.token}"}
