@@ -53,7 +53,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
+# The first cuts own the raw baselines; the runner reuses them.
+from benchmarks.command_throughput import postgres_reachable, run_raw_sqlite  # noqa: E402
 from benchmarks.generate import ensure_schema, generate, script_digest  # noqa: E402
+from benchmarks.rebuild_throughput import decode, read_log  # noqa: E402
 from ideation.application.trails import TrailCache  # noqa: E402
 from ideation.bootstrap import build_application  # noqa: E402
 from ideation.config import Settings  # noqa: E402
@@ -110,18 +113,6 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def postgres_reachable() -> bool:
-    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError:
-        return False
-    finally:
-        engine.dispose()
-    return True
 
 
 def postgres_version() -> str | None:
@@ -211,6 +202,18 @@ def _city_info(app: Any, city: Any) -> dict[str, Any]:
     }
 
 
+def _generate_city(environ: dict[str, str], ideas: int, digest: str) -> dict[str, Any]:
+    """Write the city of `ideas` through the application in `environ`; return its info."""
+    app = build_application(Settings.from_env(environ))
+    try:
+        city = generate(app, ideas=ideas, seed=SEED, progress=True)
+        info = _city_info(app, city)
+    finally:
+        app.close()
+    assert info["digest"] == digest, (info["digest"], digest)
+    return info
+
+
 def sqlite_city(ideas: int, digest: str, cache: Path) -> City:
     folder = cache / digest
     marker = folder / "sqlite.json"
@@ -223,13 +226,7 @@ def sqlite_city(ideas: int, digest: str, cache: Path) -> City:
             "IDEATION_INSTANCE_PATH": str(partial),
             "IDEATION_PASSWORD_HASHING": "fast-for-tests",
         }
-        app = build_application(Settings.from_env(environ))
-        try:
-            city = generate(app, ideas=ideas, seed=SEED, progress=True)
-            info = _city_info(app, city)
-        finally:
-            app.close()
-        assert info["digest"] == digest, (info["digest"], digest)
+        info = _generate_city(environ, ideas, digest)
         folder.mkdir(parents=True, exist_ok=True)
         for path in partial.iterdir():
             shutil.move(str(path), folder / path.name)
@@ -260,13 +257,7 @@ def postgres_city(ideas: int, digest: str, cache: Path) -> City:
         log(f"Generating the {label(ideas)} city on PostgreSQL, schema {schema} …")
         _drop_schema(schema)
         ensure_schema(POSTGRES_URL, schema)
-        app = build_application(Settings.from_env(environ))
-        try:
-            city = generate(app, ideas=ideas, seed=SEED, progress=True)
-            info = _city_info(app, city)
-        finally:
-            app.close()
-        assert info["digest"] == digest, (info["digest"], digest)
+        info = _generate_city(environ, ideas, digest)
         marker.write_text(json.dumps(info, indent=1))
     return City("postgres", ideas, environ, json.loads(marker.read_text()))
 
@@ -323,29 +314,6 @@ def run_commands(app: Any, member: uuid.UUID, commands: int) -> tuple[float, lis
             ideas[index] = (idea, v + 1)
         latencies.append(time.perf_counter() - t0)
     return commands / (time.perf_counter() - started), latencies
-
-
-def run_raw_sqlite(path: Path, commands: int, state_size: int = 400) -> float:
-    """One event row per command, one commit each (WAL, synchronous=FULL)."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS stored_events (originator_id TEXT, originator_version"
-        " INTEGER, topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
-    )
-    payload = b"x" * state_size
-    started = time.perf_counter()
-    for _ in range(commands):
-        conn.execute("BEGIN")
-        conn.execute(
-            "INSERT INTO stored_events VALUES (?, ?, ?, ?)",
-            (uuid.uuid4().hex, 1, "ideation.domain.idea:Idea.Submitted", payload),
-        )
-        conn.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return commands / elapsed
 
 
 def b1_sqlite(city: City, commands: int, rounds: int, tmp: Path) -> dict[str, Any]:
@@ -533,21 +501,8 @@ def child_rebuild(environ: dict[str, str], rounds: int) -> dict[str, Any]:
     reads, decodes, combined, rebuilt = [], [], [], []
     count = 0
     for _ in range(rounds):
-        notifications = []
-        t0 = time.perf_counter()
-        start = 1
-        while True:
-            page = app.recorder.select_notifications(start=start, limit=PAGE)
-            notifications.extend(page)
-            if len(page) < PAGE:
-                break
-            start = page[-1].id + 1
-        read_s = time.perf_counter() - t0
-        to_domain_event = app.mapper.to_domain_event
-        t0 = time.perf_counter()
-        for notification in notifications:
-            to_domain_event(notification)
-        decode_s = time.perf_counter() - t0
+        read_s, notifications = read_log(app)
+        decode_s = decode(app, notifications)
         count = len(notifications)
         del notifications
         t0 = time.perf_counter()

@@ -1248,7 +1248,7 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
             measure_status = None
             if idea.measure_id is not None:
                 with self._storage():
-                    trail.extend_related(self._events_after)
+                    trail.extend_measures(self._events_after)
                 measure = trail.measures[idea.measure_id].aggregate
                 measure_status = measure.status if measure is not None else None
             return self._idea_view(idea, measure_status, trail)
@@ -1284,7 +1284,7 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
             measure_status = None
             if idea.measure_id is not None:
                 with self._storage():
-                    trail.extend_related(self._events_after)
+                    trail.extend_measures(self._events_after)
                 measure_trail = trail.measures.get(idea.measure_id)
                 measure_version = measure_trail.version_at(moment) if measure_trail else None
                 if measure_version is not None and measure_trail is not None:

@@ -92,11 +92,19 @@ class IdeaTrail:
 
     def extend_related(self, events_after: EventsAfter) -> None:
         """Read the measures' events and the groups' meeting records stored since."""
+        self.extend_measures(events_after)
+        self.extend_meetings(events_after)
+
+    def extend_measures(self, events_after: EventsAfter) -> None:
+        """Read the measures' events stored since (all a view of the idea needs)."""
         for trail in self.measures.values():
             fresh = events_after(trail.aggregate_id, trail.version)
             if fresh:
                 trail.extend(fresh)
                 self.steps_current = False
+
+    def extend_meetings(self, events_after: EventsAfter) -> None:
+        """Read the groups' events stored since, keeping their meeting records about the idea."""
         idea_id = self.idea.aggregate_id
         for group_id, seen in list(self.group_versions.items()):
             fresh = events_after(group_id, seen)

@@ -40,14 +40,10 @@ class IdeaRow:
     decided_at: dt.datetime | None
 
 
-@dataclass(frozen=True)
-class IdeaPage:
-    """One page of a filtered, sorted idea list; `total` counts every matching idea."""
+class PageNumbers:
+    """Previous and next for page `page` of `pages` (what the pagination macro asks)."""
 
-    rows: tuple[IdeaRow, ...]
-    total: int
     page: int
-    page_size: int
     pages: int
 
     @property
@@ -57,6 +53,17 @@ class IdeaPage:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class IdeaPage(PageNumbers):
+    """One page of a filtered, sorted idea list; `total` counts every matching idea."""
+
+    rows: tuple[IdeaRow, ...]
+    total: int
+    page: int
+    page_size: int
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -404,7 +411,7 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
-class AuditPage:
+class AuditPage(PageNumbers):
     """One page of the audit log or the decision register; `total` counts every match."""
 
     rows: tuple[AuditRow, ...]
@@ -413,14 +420,6 @@ class AuditPage:
     page_size: int
     pages: int
     newest_first: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from ideation.entrypoints.pages.common import (
     working_group_name,
 )
 from ideation.readmodels.queries import parse_day
+from ideation.readmodels.views import PageNumbers
 
 bp = Blueprint("history", __name__, url_prefix="/ideas/<uuid:idea_id>/history")
 
@@ -109,7 +110,7 @@ class FieldDiff:
 
 
 @dataclass(frozen=True)
-class StepsPage:
+class StepsPage(PageNumbers):
     """The part of the (filtered) timeline one page shows; `first` is its first step's number."""
 
     page: int
@@ -117,14 +118,6 @@ class StepsPage:
     first: int
     last: int
     shown: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def steps_page(shown: int, requested: str) -> StepsPage:
