@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any
@@ -400,8 +401,17 @@ _WORDS = re.compile(r"\s+|[^\s]+")
 
 def _field_diff(field: str, old: Any, new: Any) -> FieldDiff:
     """A word diff of a field's old and new text (lists as comma-joined text)."""
-    before = _WORDS.findall("" if old is None else display_value(old) if old else "")
-    after = _WORDS.findall("" if new is None else display_value(new) if new else "")
+    before = "" if old is None else display_value(old) if old else ""
+    after = "" if new is None else display_value(new) if new else ""
+    return FieldDiff(field_label(field), _word_segments(before, after))
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_segments(before_text: str, after_text: str) -> tuple[Segment, ...]:
+    # Kept per process: a step's texts never change, and diffing them was a tenth of the
+    # history page (ADR 0008). Segments are immutable, so sharing them is safe.
+    before = _WORDS.findall(before_text)
+    after = _WORDS.findall(after_text)
     segments: list[Segment] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -412,4 +422,4 @@ def _field_diff(field: str, old: Any, new: Any) -> FieldDiff:
             segments.append(Segment("removed", "".join(before[a1:a2])))
         if b2 > b1:
             segments.append(Segment("added", "".join(after[b1:b2])))
-    return FieldDiff(field_label(field), tuple(segments))
+    return tuple(segments)
