@@ -315,3 +315,22 @@ def test_an_idea_whose_title_holds_the_searched_words_comes_first(
     rows = app.read_models.list_ideas(text="Bodenfeuchtesensoren").rows
     assert rows[0].id == named
     assert len(rows) == 2
+
+
+_FOLDING_ALPHABET = st.characters(
+    codec="utf-8",
+    categories=("L", "M", "N", "P", "S", "Z"),
+    # German text, typographic punctuation, the euro sign, combining marks, compatibility
+    # forms (ligatures, superscripts) and Hangul jamo that normalisation composes.
+    include_characters="äöüÄÖÜßẞéèêçñæø–—„“”‚‘’…€²ﬁ\u0308\u0301\u1100\u1161",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(alphabet=_FOLDING_ALPHABET, max_size=30))
+def test_folding_by_table_gives_the_same_words_as_unicode_normalisation(value: str) -> None:
+    # The fast way for common letters and punctuation (issue 9, B3) must fold every text
+    # exactly as decomposing, dropping the marks and composing again does.
+    from ideation.readmodels.search import _strip_marks, fold
+
+    assert fold(value) == _strip_marks(value.casefold())

@@ -8,7 +8,9 @@ German message a page can show as it is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -28,6 +30,7 @@ from ideation.readmodels.search import (
     fold,
     light_stem,
     matching_idea_ids,
+    ranked_matches,
     search_terms,
     words,
 )
@@ -145,25 +148,31 @@ def list_ideas(
         quick_win=quick_win,
         working_group_id=working_group_id,
     )
-    ranked: list[UUID] | None = None
+    matches: list[Row[Any]] | None = None
     if text is not None:
         if not isinstance(text, str):
             raise InvalidQuery("text", "Der Suchbegriff muss ein Text sein.")
         if text.strip():
-            ranked = matching_idea_ids(conn, text)
-            conditions.append(ideas.c.id.in_(ranked))
-    sort = _check_sort(sort, ranked is not None)
+            matches = ranked_matches(conn, text, conditions)
+    sort = _check_sort(sort, matches is not None)
     descending = _check_direction(direction, IDEA_SORTS[sort][1]) == "desc"
     page, page_size = check_page(page, page_size)
     offset = (page - 1) * page_size
 
-    total = conn.execute(select(func.count()).select_from(ideas).where(*conditions)).scalar_one()
+    if matches is None:
+        counted = select(func.count()).select_from(ideas).where(*conditions)
+        total = conn.execute(counted).scalar_one()
+    else:
+        total = len(matches)
     if sort in ("title", "relevance"):
-        page_ids = _ids_sorted_in_python(conn, conditions, sort, descending, ranked, text)
-        page_ids = page_ids[offset : offset + page_size]
+        if matches is None:
+            matches = list(conn.execute(select(ideas.c.id, ideas.c.title).where(*conditions)))
+        page_ids = _sorted_ids(matches, sort, descending, text)[offset : offset + page_size]
         by_id = {r.id: r for r in conn.execute(select(ideas).where(ideas.c.id.in_(page_ids)))}
         rows = [by_id[i] for i in page_ids]
     else:
+        if matches is not None:
+            conditions = [ideas.c.id.in_([m.id for m in matches])]
         query = select(ideas).where(*conditions).order_by(*_idea_order(sort, descending))
         rows = list(conn.execute(query.offset(offset).limit(page_size)))
     return IdeaPage(
@@ -209,7 +218,7 @@ def idea_rows(conn: Connection, rows: Sequence[Row[Any]]) -> list[IdeaRow]:
             expected_weeks=r.expected_weeks,
             support_count=r.support_count,
             comment_count=r.comment_count,
-            themes=tuple(sorted(themes[r.id], key=_german_key)),
+            themes=tuple(sorted(themes[r.id], key=_theme_key)),
             working_group_id=r.working_group_id,
             measure_id=r.measure_id,
             merged_into=r.merged_into,
@@ -307,36 +316,31 @@ def _idea_order(sort: str, descending: bool) -> list[Any]:
     return order
 
 
-def _ids_sorted_in_python(
-    conn: Connection,
-    conditions: list[ColumnElement[bool]],
-    sort: str,
-    descending: bool,
-    ranked: list[UUID] | None,
-    query: str | None = None,
+def _sorted_ids(
+    matches: Sequence[Row[Any]], sort: str, descending: bool, query: str | None
 ) -> list[UUID]:
-    """Ids in German title order (ä with a, ß as ss) or search rank, for those two sorts.
+    """Ids of (id, title) rows in German title order (ä with a, ß as ss) or by search rank.
 
-    By rank, ideas whose title holds more of the query's words come first: a person
-    searching for words of a title expects that idea on top, even if a longer text
-    mentions them more often.
+    By rank (the rows come best first), ideas whose title holds more of the query's words
+    come first: a person searching for words of a title expects that idea on top, even if a
+    longer text mentions them more often.
     """
-    rows = list(conn.execute(select(ideas.c.id, ideas.c.title).where(*conditions)))
+    rows = list(matches)
     if sort == "title":
         rows.sort(key=lambda r: (_german_key(r.title), r.title, r.id), reverse=descending)
         return [r.id for r in rows]
-    position = {idea_id: i for i, idea_id in enumerate(ranked or [])}
-    stems = [light_stem(t) for t in search_terms(query or "")]
+    # A stem is in a title if a folded word of the title starts with it.
+    stems = [
+        re.compile(r"(?<![^\W_])" + re.escape(light_stem(t))) for t in search_terms(query or "")
+    ]
 
     def title_hits(title: str) -> int:
-        title_words = words(title)
-        return sum(any(w.startswith(stem) for w in title_words) for stem in stems)
+        folded = fold(title)
+        return sum(1 for stem in stems if stem.search(folded))
 
-    rows.sort(
-        key=lambda r: (-title_hits(r.title), position.get(r.id, len(position))),
-        reverse=not descending,
-    )
-    return [r.id for r in rows]
+    rows.sort(key=lambda r: -title_hits(r.title))  # stable: equal hits keep their rank
+    ranked = [r.id for r in rows]
+    return ranked if descending else ranked[::-1]
 
 
 # -- measures ------------------------------------------------------------------------
@@ -820,6 +824,10 @@ def _bool(field: str, value: object, label: str) -> bool:
 def _german_key(value: str) -> str:
     """Sort key for German text: case-insensitive, ä with a, ß as ss."""
     return fold(value)
+
+
+# A city uses a few dozen themes, and every listed idea sorts its own: fold each name once.
+_theme_key = functools.lru_cache(maxsize=1024)(_german_key)
 
 
 def list_people(conn: Connection) -> list[PersonRow]:

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, TextualSelect, column, func, literal, select, table, text
+from sqlalchemy.engine import Connection, Row
 
 from ideation.readmodels.tables import comments, ideas
 
@@ -40,6 +41,9 @@ MAX_RESULTS = 1000
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 _PG_INDEX = f"{SEARCH_TABLE}_vector"
+# The search table as statements see it (it is created by hand: FTS5 or with a tsvector).
+_FTS = table(SEARCH_TABLE, column("rowid"), column("rank"))
+_PG_SEARCH = table(SEARCH_TABLE, column("idea_id"), column("vector"))
 # The document's vector (German stems and the plain words) is stored beside it when the
 # document is written: ranking and rechecking a match then read it instead of computing it
 # again from the whole document for every matching idea (B3 on PostgreSQL, issue 9).
@@ -58,9 +62,35 @@ def _strip_marks(value: str) -> str:
     )
 
 
+# Folding a title letter by letter through Unicode normalisation was a third of a search
+# (B3, issue 9). Letters that fold to plain ASCII (ä → a, é → e, …) are precomputed with
+# `_strip_marks` itself, and characters that folding leaves alone (dashes, German quotes, €,
+# æ …) are listed; a text of only those takes the fast way, anything else the full one.
+_FOLD_RANGES = (range(0x80, 0x250), range(0x2000, 0x2070), range(0x20A0, 0x20D0))
+_ASCII_MARKS = str.maketrans(
+    {
+        chr(code): _strip_marks(chr(code))
+        for span in _FOLD_RANGES
+        for code in span
+        if _strip_marks(chr(code)).isascii() and _strip_marks(chr(code)) != chr(code)
+    }
+)
+_UNCHANGED_BY_FOLDING = "".join(
+    chr(code)
+    for span in _FOLD_RANGES
+    for code in span
+    if _strip_marks(chr(code)) == chr(code) and not unicodedata.combining(chr(code))
+)
+_NEEDS_NORMALISING = re.compile("[^\x00-\x7f" + re.escape(_UNCHANGED_BY_FOLDING) + "]")
+
+
 def fold(value: str) -> str:
     """Fold text the German way: lower case, ß → ss, accents and umlaut dots removed."""
-    return _strip_marks(value.casefold())
+    folded = value.casefold()
+    if folded.isascii():
+        return folded
+    folded = folded.translate(_ASCII_MARKS)
+    return _strip_marks(folded) if _NEEDS_NORMALISING.search(folded) else folded
 
 
 def words(value: str) -> list[str]:
@@ -183,31 +213,73 @@ def matching_idea_ids(conn: Connection, query: str, *, any_term: bool = False) -
 
 
 def _sqlite_matches(conn: Connection, terms: list[str], any_term: bool) -> list[UUID]:
-    # Each term is quoted, so FTS5 operators can never come from a user's query.
-    joiner = " OR " if any_term else " AND "
-    match = joiner.join('"' + light_stem(t).replace('"', '""') + '"*' for t in terms)
     rows = conn.execute(
         text(
             "SELECT idea_id FROM rm_idea_search WHERE rm_idea_search MATCH :match "
             "ORDER BY rank LIMIT :limit"
         ),
-        {"match": f"document : ({match})", "limit": MAX_RESULTS},
+        {"match": _sqlite_match(terms, any_term), "limit": MAX_RESULTS},
     )
     return [UUID(hex=r.idea_id) for r in rows]
 
 
+def _sqlite_match(terms: list[str], any_term: bool) -> str:
+    # Each term is quoted, so FTS5 operators can never come from a user's query.
+    joiner = " OR " if any_term else " AND "
+    match = joiner.join('"' + light_stem(t).replace('"', '""') + '"*' for t in terms)
+    return f"document : ({match})"
+
+
+def ranked_matches(
+    conn: Connection, query: str, conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[Row[tuple[UUID, str]]]:
+    """Id and title of the ideas matching the query and every condition, best first.
+
+    One statement joins the search table with the ideas (at most 1000 rows, ranked after the
+    conditions); the same words match as in `matching_idea_ids`. A query without words finds
+    nothing.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return []
+    found = select(ideas.c.id, ideas.c.title).where(*conditions).limit(MAX_RESULTS)
+    if conn.dialect.name == "sqlite":
+        # FTS5 rows are keyed by the idea's search key: the join needs no lookup of idea_id.
+        statement = (
+            found.join_from(ideas, _FTS, _FTS.c.rowid == ideas.c.search_key)
+            .where(text(f"{SEARCH_TABLE} MATCH :match"))
+            .order_by(_FTS.c.rank, _FTS.c.rowid)
+        )
+        return list(conn.execute(statement, {"match": _sqlite_match(terms, any_term=False)}))
+    tsquery = _postgres_query(terms, any_term=False).subquery("q")
+    statement = (
+        found.join_from(ideas, _PG_SEARCH, _PG_SEARCH.c.idea_id == ideas.c.id)
+        .join(tsquery, literal(True))
+        .where(_PG_SEARCH.c.vector.op("@@")(tsquery.c.query))
+        .order_by(func.ts_rank(_PG_SEARCH.c.vector, tsquery.c.query).desc(), ideas.c.id)
+    )
+    return list(conn.execute(statement))
+
+
 def _postgres_matches(conn: Connection, terms: list[str], any_term: bool) -> list[UUID]:
+    tsquery = _postgres_query(terms, any_term).subquery("q")
+    statement = (
+        select(_PG_SEARCH.c.idea_id)
+        .join(tsquery, literal(True))
+        .where(_PG_SEARCH.c.vector.op("@@")(tsquery.c.query))
+        .order_by(func.ts_rank(_PG_SEARCH.c.vector, tsquery.c.query).desc(), _PG_SEARCH.c.idea_id)
+        .limit(MAX_RESULTS)
+    )
+    return [r.idea_id for r in conn.execute(statement)]
+
+
+def _postgres_query(terms: list[str], any_term: bool) -> TextualSelect:
     # Per term: its German stem as a prefix OR the word itself as a prefix of an unstemmed
-    # word. Terms hold only letters and digits, so no tsquery operator can reach the query.
+    # word. Terms hold only letters and digits, so no tsquery operator can reach the query;
+    # only constants and generated placeholder names are formatted into the statement.
     joiner = " || " if any_term else " && "
     query = joiner.join(
         f"(to_tsquery('german', :t{i}) || to_tsquery('simple', :t{i}))" for i in range(len(terms))
     )
     params = {f"t{i}": term + ":*" for i, term in enumerate(terms)}
-    # Only constants and generated placeholder names are formatted into the statement.
-    statement = text(
-        f"SELECT idea_id FROM {SEARCH_TABLE}, (SELECT {query} AS query) AS q "  # noqa: S608
-        "WHERE vector @@ q.query "
-        "ORDER BY ts_rank(vector, q.query) DESC, idea_id LIMIT :limit"
-    )
-    return [r.idea_id for r in conn.execute(statement, {**params, "limit": MAX_RESULTS})]
+    return text(f"SELECT {query} AS query").bindparams(**params).columns(column("query"))
