@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, text, update
 
 from ideation.readmodels.tables import SCHEMA_VERSION, activity, ideas, meta
 from tests.conftest import Backend, event_count, make_cast
@@ -60,6 +60,27 @@ def test_a_changed_read_model_schema_rebuilds_from_the_log_and_leaves_the_events
         assert version.scalar_one() == str(SCHEMA_VERSION)
     assert title == "Überlebt den Umbau"
     assert restarted.read_models.projector.position() == restarted.recorder.max_notification_id()
+
+
+def test_an_index_added_to_a_table_is_created_on_start_without_a_rebuild(
+    backend: Backend,
+) -> None:
+    app = backend.build()
+    cast = make_cast(app)
+    app.submit_idea(cast.member, title="Bleibt, wie sie ist", summary="s")
+    # A database from before the index (same schema version) lacks it, and its read models
+    # carry a mark that a rebuild would wipe.
+    with app.read_models.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_rm_ideas_stage_updated_at"))
+        conn.execute(update(ideas).values(title="nicht neu aufgebaut"))
+
+    restarted = backend.build()
+
+    with restarted.read_models.engine.connect() as conn:
+        present = {i["name"] for i in inspect(conn).get_indexes(ideas.name)}
+        titles = conn.execute(select(ideas.c.title)).scalars().all()
+    assert "ix_rm_ideas_stage_updated_at" in present
+    assert titles == ["nicht neu aufgebaut"]
 
 
 def test_re_delivered_notifications_are_not_applied_twice(backend: Backend) -> None:

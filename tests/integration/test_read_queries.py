@@ -11,6 +11,7 @@ import pytest
 from ideation.application.service import IdeationApplication
 from ideation.domain.stages import STAGE_SEQUENCE
 from ideation.entrypoints.demo import SteppingClock
+from ideation.readmodels import queries
 from ideation.readmodels.facade import ReadModels
 from tests.conftest import Backend, Cast, make_cast
 
@@ -211,6 +212,32 @@ def test_ideas_can_be_filtered_by_status_stage_department_theme_quick_win_and_gr
     # Filters combine: mobility's quick wins that are implemented.
     both = reads.list_ideas(department_id=cast.mobility, quick_win=True, stage="implemented")
     assert _ids(both) == {city.parking, city.chargers}
+
+
+@pytest.mark.parametrize("walk_from", [0, 10_000], ids=["walking-the-list", "theme-first"])
+def test_a_theme_filter_finds_the_same_page_however_the_query_is_shaped(
+    app: IdeationApplication,
+    cast: Cast,
+    city: City,
+    monkeypatch: pytest.MonkeyPatch,
+    walk_from: int,
+) -> None:
+    # A common theme's page is found by walking the list, a rare one's by its ideas first
+    # (B3, issue 9); a person must see the same ideas, order and count either way.
+    monkeypatch.setattr(queries, "THEME_WALK_FROM", walk_from)
+    reads = _reads(app)
+
+    newest_first = reads.list_ideas(theme="Mobilität")
+    every_idea = reads.list_ideas(page_size=100).rows
+    expected = [r.id for r in every_idea if "Mobilität" in r.themes]
+    assert [r.id for r in newest_first.rows] == expected
+    assert set(expected) == {city.parking, city.defects, city.chargers}
+    assert newest_first.total == 3
+    by_title = reads.list_ideas(theme="Mobilität", sort="title", page_size=2, page=2)
+    assert ([r.id for r in by_title.rows], by_title.total) == ([city.chargers], 3)
+    both = reads.list_ideas(theme="Mobilität", quick_win=True, sort="submitted")
+    assert ([r.id for r in both.rows], both.total) == ([city.chargers, city.parking], 2)
+    assert reads.list_ideas(theme="Unbekanntes Thema").total == 0
 
 
 def test_an_idea_row_carries_what_a_list_shows(

@@ -35,6 +35,9 @@ def ensure_schema(engine: Engine) -> bool:
         if stored == str(SCHEMA_VERSION):
             metadata.create_all(conn, tables=PROJECTED_TABLES)
             create_search_index(conn)
+            for table in PROJECTED_TABLES:
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             return False
         reset_read_models(conn)
         conn.execute(delete(meta).where(meta.c.key == "schema_version"))
