@@ -24,7 +24,8 @@ POSTGRES_URL = os.environ.get(
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def _postgres_problem() -> str | None:
+def postgres_problem() -> str | None:
+    """Why PostgreSQL cannot be used here, or None if it answers."""
     try:
         engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
@@ -38,7 +39,7 @@ def _postgres_problem() -> str | None:
 @pytest.fixture(scope="session")
 def postgres_available() -> None:
     """Skip on a developer machine without PostgreSQL; fail under CI, where it must exist."""
-    problem = _postgres_problem()
+    problem = postgres_problem()
     if problem is None:
         return
     if IN_CI:
