@@ -38,6 +38,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/lint-imports
+	$(BIN)/bandit --recursive src --quiet --severity-level high
 
 format: install
 	$(BIN)/ruff check --fix src tests benchmarks scripts
