@@ -99,7 +99,7 @@ def build_application(
         if storage.backend == "sqlite"
         else engine
     )
-    projector = Projector(projector_engine, app.recorder, app.mapper)
+    projector = Projector(projector_engine, app.recorder, app.mapper, read_engine=engine)
     projector.ensure_schema()
     read_models = ReadModels(projector, engine)
     if catch_up:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from sqlalchemy.engine import URL, make_url
 
 SQLITE_FACTORY_TOPIC = "ideation.eventstore.sqlite:DurableSQLiteFactory"
 POSTGRES_MODULE = "eventsourcing.postgres"
+# eventsourcing.postgres tries an insert up to 10 times when the table lock is not granted
+# in time (its @retry on insert_events). Each attempt waits a tenth of the configured time
+# (at least the library's smallest, one second), so a command waiting for a lock held
+# elsewhere gives up after about the configured time, not ten times that (ES-15).
+POSTGRES_INSERT_ATTEMPTS = 10
 
 
 class UnsupportedDatabaseURL(ValueError):
@@ -49,7 +55,9 @@ def storage_settings(
             "POSTGRES_PORT": str(url.port or 5432),
             "POSTGRES_USER": url.username or "postgres",
             "POSTGRES_PASSWORD": url.password or "",
-            "POSTGRES_LOCK_TIMEOUT": str(lock_timeout_seconds),
+            "POSTGRES_LOCK_TIMEOUT": str(
+                max(1, math.ceil(lock_timeout_seconds / POSTGRES_INSERT_ATTEMPTS))
+            ),
         }
         if schema:
             env["POSTGRES_SCHEMA"] = schema

@@ -47,8 +47,12 @@ class Projector:
         mapper: Mapper,
         *,
         name: str = PROJECTION_NAME,
+        read_engine: Engine | None = None,
     ) -> None:
         self.engine = engine
+        # Reading the position needs no lock: on SQLite `engine` begins IMMEDIATE, which
+        # would make every query's freshness check wait for (and hold) the write lock.
+        self.read_engine = read_engine or engine
         self.recorder = recorder
         self.mapper = mapper
         self.name = name
@@ -62,7 +66,7 @@ class Projector:
 
     def position(self) -> int:
         """The last notification id applied."""
-        with self.engine.connect() as conn:
+        with self.read_engine.connect() as conn:
             return self._read_position(conn)
 
     def last_notification_id(self) -> int:

@@ -20,6 +20,8 @@ from ideation.entrypoints.i18n import localized_error
 
 logger = logging.getLogger(__name__)
 
+BUSY_RETRY_AFTER = "5"  # seconds: the lock timeout plus a little
+
 MESSAGES = {
     400: (_l("Ungültige Anfrage"), _l("Die Anfrage konnte nicht verarbeitet werden.")),
     403: (_l("Keine Berechtigung"), _l("Für diese Seite fehlt Ihnen die Berechtigung.")),
@@ -53,6 +55,14 @@ def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
 def register_error_pages(app: Flask) -> None:
     """Map HTTP errors, CSRF failures, a busy database and unexpected errors to pages."""
 
+    @app.after_request
+    def busy_means_retry_later(response: Response) -> Response:
+        # A form shown again after a busy database (with the person's input) is a 503 too,
+        # and tells the browser or client when to try again, like the error page (ES-15).
+        if response.status_code == 503:
+            response.headers.setdefault("Retry-After", BUSY_RETRY_AFTER)
+        return response
+
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str, int]:
         return render_error(
@@ -78,9 +88,13 @@ def register_error_pages(app: Flask) -> None:
         return render_error(409, localized_error(error))
 
     @app.errorhandler(StorageBusy)
-    def busy(error: StorageBusy) -> tuple[str, int, dict[str, str]]:
+    def busy(error: StorageBusy) -> tuple[str, int, dict[str, str]] | Response:
+        # Also raised before an API view runs (a token's last use is written while
+        # authenticating): the API answers in JSON there too (ES-15).
+        if is_api_request():
+            return http_json_error(503, {"Retry-After": BUSY_RETRY_AFTER})
         page, status = render_error(503)
-        return page, status, {"Retry-After": "5"}
+        return page, status, {"Retry-After": BUSY_RETRY_AFTER}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | Response:
