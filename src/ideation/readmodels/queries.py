@@ -330,7 +330,9 @@ def _idea_order(sort: str, descending: bool) -> list[Any]:
         "impact": ideas.c.impact,
     }[sort]
     primary = column.desc() if descending else column.asc()
-    order = [primary.nulls_last()]
+    # Only impact can be empty. NULLS LAST on a column that is never empty would keep
+    # PostgreSQL from reading its index in order (its DESC puts NULLs first).
+    order = [primary.nulls_last() if column.nullable else primary]
     if sort in ("support", "impact"):
         order.append(ideas.c.updated_at.desc())
     order.append(ideas.c.id.desc() if descending else ideas.c.id.asc())
