@@ -22,6 +22,13 @@ POSTGRES_URL = os.environ.get(
     "IDEATION_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# `make reliability` sets this to run the long variants of the reliability suite.
+LONG_RUN = os.environ.get("IDEATION_LONG_RELIABILITY", "") == "1"
+
+
+def scaled(in_ci: int, long_run: int) -> int:
+    """The count a reliability test uses: CI's, or the long one under `make reliability`."""
+    return long_run if LONG_RUN else in_ci
 
 
 def postgres_problem() -> str | None:
