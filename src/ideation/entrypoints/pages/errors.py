@@ -88,13 +88,13 @@ def register_error_pages(app: Flask) -> None:
         return render_error(409, localized_error(error))
 
     @app.errorhandler(StorageBusy)
-    def busy(error: StorageBusy) -> tuple[str, int, dict[str, str]] | Response:
+    def busy(error: StorageBusy) -> tuple[str, int] | Response:
         # Also raised before an API view runs (a token's last use is written while
-        # authenticating): the API answers in JSON there too (ES-15).
+        # authenticating): the API answers in JSON there too (ES-15). Retry-After comes
+        # from `busy_means_retry_later`, the one place for every 503.
         if is_api_request():
-            return http_json_error(503, {"Retry-After": BUSY_RETRY_AFTER})
-        page, status = render_error(503)
-        return page, status, {"Retry-After": BUSY_RETRY_AFTER}
+            return http_json_error(503)
+        return render_error(503)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int] | Response:
