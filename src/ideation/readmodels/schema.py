@@ -35,14 +35,25 @@ def ensure_schema(engine: Engine) -> bool:
         if stored == str(SCHEMA_VERSION):
             metadata.create_all(conn, tables=PROJECTED_TABLES)
             create_search_index(conn)
+            existing = _index_names(conn)
             for table in PROJECTED_TABLES:
                 for index in table.indexes:
-                    index.create(conn, checkfirst=True)
+                    if index.name not in existing:
+                        index.create(conn)
             return False
         reset_read_models(conn)
         conn.execute(delete(meta).where(meta.c.key == "schema_version"))
         conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
         return True
+
+
+def _index_names(conn: Connection) -> set[str]:
+    """The names of the indexes that exist, in one query (not one per index on every start)."""
+    if conn.dialect.name == "postgresql":
+        query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    return set(conn.execute(text(query)).scalars())
 
 
 def reset_tracking(conn: Connection, names: Iterable[str] = (PROJECTION_NAME,)) -> None:
