@@ -1,4 +1,5 @@
 # ideation — make run | make test | make lint | make bench
+SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format bench bench-full bench-smoke clean translations screenshots
+.PHONY: install run test lint format reliability bench bench-full bench-smoke clean translations screenshots
 
 # Functions whose string arguments are German texts to translate (ideation.domain.errors.msg,
 # N_ for labels, the errors' messages and the labels passed to the domain's guards).
@@ -47,6 +48,20 @@ format: install
 # Two worker processes, a test file per worker at a time (its fixtures stay together).
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# The reliability and security suite's long variants (issue 10; docs/reliability.md): higher
+# counts and durations than `make test`, the `slow` tests too, one process so that every test's
+# figures line is printed; the figures are collected at the end from reliability.log.
+RELIABILITY_TESTS := tests/reliability tests/integration/test_concurrency.py \
+	tests/integration/test_atomicity.py tests/integration/test_rebuild.py \
+	tests/integration/test_storage.py tests/functional/test_security_sweeps.py \
+	tests/functional/test_authorization_matrix.py tests/e2e/test_xss.py
+
+reliability: install
+	set -o pipefail; IDEATION_LONG_RELIABILITY=1 $(BIN)/pytest -s \
+		-m 'slow or not slow' --timeout=3600 $(RELIABILITY_TESTS) 2>&1 | tee reliability.log
+	@echo "--- figures of this run ---"
+	@grep -aE '^(ES|SEC|GDPR|LOAD)-[0-9]+' reliability.log || true
 
 # The README's screenshots of the demo city's flagship quick win (needs Debian's chromium).
 screenshots: install
