@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint format reliability bench bench-full bench-smoke clean translations screenshots
+.PHONY: install run test lint format audit reliability bench bench-full bench-smoke clean translations screenshots
 
 # Functions whose string arguments are German texts to translate (ideation.domain.errors.msg,
 # N_ for labels, the errors' messages and the labels passed to the domain's guards).
@@ -48,6 +48,14 @@ format: install
 # Two worker processes, a test file per worker at a time (its fixtures stay together).
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# Known vulnerabilities in the dependency set the tests ran with (catalogue SEC-14): the venv's
+# pinned versions (pip freeze, our own package excluded) against the PyPI advisory service. It
+# needs the internet; .ci/run calls it when the service answers (docs/reliability.md).
+audit: install
+	$(BIN)/python -m pip install --quiet -e '.[audit]'
+	$(BIN)/python -m pip freeze --exclude-editable > $(VENV)/audited-requirements.txt
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r $(VENV)/audited-requirements.txt
 
 # The reliability and security suite's long variants (issue 10; docs/reliability.md): higher
 # counts and durations than `make test`, the `slow` tests too, one process so that every test's
