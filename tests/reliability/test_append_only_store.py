@@ -77,7 +77,8 @@ def test_every_update_and_delete_of_a_stored_event_is_refused(
             conn.execute(text(statement))
         assert "append-only" in str(error.value) or "already holds" in str(error.value)
         refused.append(statement)
-    print(f"{backend.name}: {len(refused)} of {len(attempts(backend, cast))} attempts refused")
+    tried = len(attempts(backend, cast))
+    print(f"\nES-14 {backend.name}: {len(refused)} of {tried} attempts refused")
     assert store_content(app) == before
     assert app.read_models.verify_chain().intact
 

@@ -192,7 +192,7 @@ def test_two_workers_racing_a_live_writer_project_every_event_exactly_once(
 
     commands = sum(w.commands for w in writers)
     print(
-        f"\nconcurrent projectors [{backend.name}]: {commands} commands from {WRITER_THREADS} "
+        f"\nES-7 concurrent projectors [{backend.name}]: {commands} commands from {WRITER_THREADS} "
         f"threads in {write_seconds:.1f} s ({commands / write_seconds:,.0f}/s), "
         f"{notifications} notifications (last id {last_id}); lag max "
         f"{max(lag_samples)} / last {lag_samples[-1]} events; caught up {catch_up_seconds:.1f} s "

@@ -299,7 +299,7 @@ def test_every_single_mutation_is_found_at_exactly_its_position(store: Store) ->
             misses.append(f"{mutation}: {found}")
     elapsed = time.perf_counter() - started
     print(
-        f"{store.name}: {len(plan)} mutations over {store.events} events, "
+        f"\nGDPR-5 {store.name}: {len(plan)} mutations over {store.events} events, "
         f"{len(plan) - len(misses)} found at their position, {elapsed:.1f} s"
     )
     assert misses == []
