@@ -990,6 +990,7 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
         self, actor_id: UUID, working_group_id: UUID, expected_version: int, person_id: UUID
     ) -> None:
         """Take a person into a working group."""
+        self._refuse_without_role("working_group.add_member", actor_id)
         member = self._load(Person, person_id)
         if not member.active:
             raise InvalidValue("person_id", "Die Person ist deaktiviert.")
