@@ -3,22 +3,26 @@
 - a fast history generator: Idea aggregates built in memory through the domain methods and
   stored in chunks through `app.save` (every save still goes through the library's recorder);
 - a launcher for `ideation projections run` worker subprocesses that never leaves one alive;
-- the exactly-once check of the read model against the notification log.
+- the exactly-once check of the read model against the notification log;
+- a zygote that forks processes to be SIGKILLed and restarted cheaply (ES-9, ES-10).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -405,3 +409,172 @@ def launcher(backend, tmp_path: Path) -> Iterator[Launcher]:  # type: ignore[no-
         yield launcher
     finally:
         launcher.kill_survivors()
+
+
+# -- forked processes: cheap restarts for kill tests -----------------------------------------
+
+# Starting a Python interpreter with the planner costs about a second of CPU (imports), which
+# a test with dozens of SIGKILLs and restarts cannot afford in CI. A zygote imports once and
+# holds no connection; each process it forks then builds its application (connections,
+# start-up schema checks, tracking position) like a restarted process does. The zygote reports
+# each child's pid and, once reaped, its wait status; the children write their own lines to
+# the same stdout (single writes under PIPE_BUF, so lines never tear or interleave).
+_ZYGOTE = """
+import importlib, json, os, sys, traceback
+module, _, name = sys.argv[1].partition(":")
+target = getattr(importlib.import_module(module), name)
+os.write(1, b"READY\\n")
+for line in sys.stdin:
+    args = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        # Line-buffered: each printed line reaches the pipe in one write(2), whole.
+        sys.stdout = open(1, "w", buffering=1, closefd=False)
+        code = 1
+        try:
+            code = target(*args) or 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:
+            os.write(1, ("ERROR " + json.dumps(traceback.format_exc()[-1500:]) + "\\n").encode())
+        finally:
+            sys.stdout.flush()
+            os._exit(code)
+    os.write(1, f"PID {pid}\\n".encode())
+    _, status = os.waitpid(pid, 0)
+    os.write(1, f"EXIT {pid} {status}\\n".encode())
+"""
+
+
+def emit_line(line: str) -> None:
+    """Write one line to stdout with a single write(2), for a forked child's report."""
+    data = (line + "\n").encode()
+    if len(data) >= 4096:  # PIPE_BUF: longer writes could interleave with other threads'
+        raise ValueError("line too long for one atomic write")
+    os.write(1, data)
+
+
+class Zygote:
+    """Forks `module:function(*args)` children on demand, one at a time; none survives close().
+
+    Lines the children write are kept by their first word (`lines["ACK"]`, …) and in order
+    (`output`); a line starting with ERROR fails every wait.
+    """
+
+    def __init__(self, target: str, settings: Settings, log_path: Path) -> None:
+        env = worker_environment(settings)
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+        self.log = log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _ZYGOTE, target],
+            cwd=env["PYTHONPATH"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            start_new_session=True,
+        )
+        self.lines: dict[str, list[str]] = {}
+        self.output: list[str] = []
+        self.closed = False
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.pid: int | None = None  # the child alive now
+        self.status: int | None = None  # the wait status of the last child reaped
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for raw in self.proc.stdout:
+            line = raw.decode(errors="replace").rstrip("\n")
+            kind, _, rest = line.partition(" ")
+            with self.changed:
+                self.lines.setdefault(kind, []).append(rest)
+                self.output.append(line)
+                self.changed.notify_all()
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    @property
+    def running(self) -> bool:
+        """Whether a child was forked and has not been reaped yet."""
+        with self.changed:
+            return self.pid is not None and not any(
+                e.startswith(f"{self.pid} ") for e in self.lines.get("EXIT", ())
+            )
+
+    def count(self, kind: str) -> int:
+        """How many lines starting with `kind` the children wrote so far."""
+        with self.changed:
+            return len(self.lines.get(kind, ()))
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float, what: str) -> None:
+        """Wait until `predicate()` holds (checked under the lock); fail on a child's ERROR."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                if self.lines.get("ERROR"):
+                    pytest.fail(f"a forked process failed:\n{json.loads(self.lines['ERROR'][0])}")
+                if predicate():
+                    return
+                if self.closed:
+                    pytest.fail(f"the zygote ended while waiting for {what}:\n{self.tail()}")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    pytest.fail(f"no {what} within {timeout} s:\n{self.tail()}")
+                self.changed.wait(remaining)
+
+    def wait_for_lines(self, kind: str, count: int, timeout: float) -> None:
+        """Wait until the children wrote at least `count` lines starting with `kind`."""
+        self.wait_for(
+            lambda: len(self.lines.get(kind, ())) >= count, timeout, f"{count} {kind} lines"
+        )
+
+    def tail(self, lines: int = 30) -> str:
+        """The last lines the children wrote, for a failure message."""
+        return "\n".join(self.output[-lines:])
+
+    def fork(self, *args: Any) -> int:
+        """Start a child running the target with `args` (JSON values); return its pid."""
+        if self.pid is not None:
+            raise RuntimeError("one child at a time: kill or wait for the running one first")
+        self.wait_for(lambda: bool(self.lines.get("READY")), 60, "zygote start-up")
+        pids_before = self.count("PID")
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps(list(args)) + "\n").encode())
+        self.proc.stdin.flush()
+        self.wait_for(lambda: len(self.lines.get("PID", ())) > pids_before, 30, "child pid")
+        self.pid = int(self.lines["PID"][-1])
+        return self.pid
+
+    def wait(self, timeout: float) -> int:
+        """Wait until the running child exits; return its wait status."""
+        assert self.pid is not None
+        self.wait_for(
+            lambda: any(e.startswith(f"{self.pid} ") for e in self.lines.get("EXIT", ())),
+            timeout,
+            f"exit of child {self.pid}",
+        )
+        exit_line = next(e for e in reversed(self.lines["EXIT"]) if e.startswith(f"{self.pid} "))
+        self.status = int(exit_line.split()[1])
+        self.pid = None
+        return self.status
+
+    def kill(self) -> None:
+        """SIGKILL the running child, as a crash would, and wait until it was reaped."""
+        assert self.pid is not None
+        if self.running:  # a child that ended by itself is reaped, its pid may be reused
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        status = self.wait(30)
+        assert os.WIFSIGNALED(status), f"the child ended by itself: status {status}"
+        assert os.WTERMSIG(status) == signal.SIGKILL, status
+
+    def close(self) -> None:
+        """SIGKILL the zygote and every child: they share the zygote's process group."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.reader.join(timeout=10)
+        self.log.close()
