@@ -1610,7 +1610,10 @@ class IdeationApplication(TokenCommands, CooperationCommands, Application[UUID])
     def _conflict(
         self, aggregate_id: UUID, expected_version: int, actual_version: int
     ) -> ConcurrencyConflict:
-        since = [history_entry(e) for e in self.events.get(aggregate_id, gt=expected_version)]
+        # A version outside 0..actual (a tampered form: 10**20) has the same events after it as
+        # the nearest end, and must not reach the store, whose integers are 64-bit.
+        after = min(max(expected_version, 0), actual_version)
+        since = [history_entry(e) for e in self.events.get(aggregate_id, gt=after)]
         names = {SYSTEM_PERSON_ID: "System"} | self.directory.display_names(
             {e.actor_person_id for e in since if e.actor_person_id}
         )
