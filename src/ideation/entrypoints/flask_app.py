@@ -53,7 +53,11 @@ from ideation.entrypoints.pages import (
     working_groups,
 )
 from ideation.entrypoints.pages.common import template_helpers
-from ideation.entrypoints.security import load_or_create_secret_key, register_security
+from ideation.entrypoints.security import (
+    load_or_create_secret_key,
+    refuse_malformed_requests,
+    register_security,
+)
 
 WEB_FOLDER_CANDIDATES = (
     Path(__file__).resolve().parents[3] / "web",  # a checkout or editable install
@@ -97,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in config.items() if not k.startswith("IDEATION_")})
 
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(refuse_malformed_requests)  # before the CSRF check reads the form
     csrf.init_app(app)
     limiter.init_app(app)
     register_auth(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 
 from ideation.entrypoints.api_boundary import API_ROOT
@@ -38,6 +38,21 @@ def load_or_create_secret_key(instance_path: Path) -> str:
     path.write_text(key, encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+def refuse_malformed_requests() -> None:
+    """Answer 400 to what werkzeug cannot read as text, before anything reads it.
+
+    A query string of raw bytes that are not UTF-8 (a browser percent-encodes them) makes
+    `request.args` raise; a multipart part without a name lands under the key None, which the
+    CSRF check (like every form) cannot handle. Either made any page a 500.
+    """
+    try:
+        request.query_string.decode()
+    except UnicodeDecodeError:
+        abort(400)
+    if None in request.form or None in request.files:
+        abort(400)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -218,7 +218,7 @@ def load_body(schema: type[Schema]) -> dict[str, Any]:
             )
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deep: refused too
             raise ApiError(400, "bad_request", _l("Der Inhalt ist kein gültiges JSON.")) from None
     return _load(schema, data)
 
