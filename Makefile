@@ -47,7 +47,7 @@ format: install
 
 # Two worker processes, a test file per worker at a time (its fixtures stay together).
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 # Known vulnerabilities in the dependency set the tests ran with (catalogue SEC-14): the venv's
 # pinned versions (pip freeze, our own package excluded) against the PyPI advisory service. It
