@@ -21,7 +21,6 @@ import datetime as dt
 import functools
 import itertools
 import logging
-import re
 import string
 import time
 import uuid
@@ -46,8 +45,8 @@ from ideation.config import Settings
 from ideation.domain.actor import GRANTABLE_ROLES
 from ideation.entrypoints.flask_app import create_app
 from tests.conftest import make_cast, scaled
+from tests.functional.conftest import PASSWORD, csrf_token, sign_in
 
-PASSWORD = "Rathaus-Linde-Brunnen"
 FUZZER = "formfuzz"
 # The default request limit (413 beyond).
 SIZE_LIMIT = next(f.default for f in fields(Settings) if f.name == "max_request_bytes")
@@ -118,7 +117,7 @@ class FuzzSite:
     def sign_in_again(self) -> None:
         """A fresh session and API token for the fuzzer after a route that ended them."""
         self.signed_in = self.app.test_client()
-        sign_in(self.signed_in, FUZZER)
+        assert sign_in(self.signed_in, FUZZER).status_code == 302
         self.tokens[id(self.signed_in)] = csrf_token(self.signed_in)
         self.api_token = self.app.extensions["ideation"].issue_token(FUZZER, PASSWORD).token
 
@@ -141,22 +140,6 @@ class FuzzSite:
             for record in self.errors.records:
                 self.tally.exceptions.append(f"{where}: {record.getMessage()} {record.exc_info}")
             self.errors.records.clear()
-
-
-def sign_in(client: FlaskClient, username: str) -> None:
-    """Sign a test client in through the form."""
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.status_code
-
-
-def csrf_token(client: FlaskClient) -> str:
-    """The CSRF token of the client's session, read from a public page."""
-    page = client.get("/barrierefreiheit").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def seed(app: Flask) -> tuple[UUID, dict[str, list[UUID]]]:
@@ -351,7 +334,7 @@ def build_site(instance: Path, *, with_forms: bool = True) -> FuzzSite:
     )
     fuzzer, ids = seed(app)
     signed_in, anonymous = app.test_client(), app.test_client()
-    sign_in(signed_in, FUZZER)
+    assert sign_in(signed_in, FUZZER).status_code == 302
     forms = form_routes(app, ids, rendered_forms(app, signed_in, ids)) if with_forms else {}
     errors = ErrorRecords()
     logging.getLogger().addHandler(errors)
